@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts the service as a newcomer would (`npm start`: build, then embedded PGlite + demo FHIR
+# server), measures the time from process start to the first discovery answer, then exercises
+# the README's curl examples and stops the service with SIGTERM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=$(mktemp -d)
+port=${SMOKE_PORT:-18080}
+fport=${SMOKE_FHIR_PORT:-18081}
+npm run build >/dev/null
+start=$(date +%s%N)
+PORT=$port DEMO_FHIR_PORT=$fport DATA_DIR="$data" LOG_LEVEL=warn node dist/src/main.js >"$data/out.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+ok=0
+for _ in $(seq 1 200); do
+  if curl -fs "http://127.0.0.1:$port/cds-services" >/dev/null 2>&1; then ok=1; break; fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.1
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $ok -ne 1 ]; then echo "service did not answer discovery within 20 s"; cat "$data/out.log"; exit 1; fi
+echo "discovery answered ${ms} ms after start (limit 20000 ms)"
+[ "$ms" -lt 20000 ]
+# The README's patient-view example against the demo FHIR server.
+out=$(curl -fs -X POST "http://127.0.0.1:$port/cds-services/heme-patient-view" -H 'Content-Type: application/json' -H 'Accept-Language: en' \
+  -d "{\"hook\":\"patient-view\",\"hookInstance\":\"d1c3f5a2-1111-4e3b-9d44-000000000001\",\"fhirServer\":\"http://127.0.0.1:$fport/fhir\",\"context\":{\"userId\":\"Practitioner/demo\",\"patientId\":\"pat-bortezomib-no-valaciclovir\"}}")
+echo "$out" | grep -q '"code":"stage-iss"' || { echo "no ISS card: $out"; exit 1; }
+echo "$out" | grep -q '"code":"vzv-prophylaxis"' || { echo "no valaciclovir card: $out"; exit 1; }
+echo "patient-view example: ISS and missing-valaciclovir cards returned"
+kill -TERM $pid
+for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then echo "service did not stop on SIGTERM"; exit 1; fi
+echo "stopped cleanly on SIGTERM"

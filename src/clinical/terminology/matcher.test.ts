@@ -1,0 +1,106 @@
+import { loadTerminology } from './concepts.js';
+
+const terminology = loadTerminology();
+
+const ATC = 'http://www.whocc.no/atc';
+const ATC_OID = 'urn:oid:2.16.578.1.12.4.1.1.7180';
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
+const ICD10_NO = 'urn:oid:2.16.578.1.12.4.1.1.7110';
+
+describe('matchCodeableConcept: medications', () => {
+  it('matches ATC under both system URIs, with the drug class', () => {
+    for (const system of [ATC, ATC_OID]) {
+      expect(terminology.matchCodeableConcept({ coding: [{ system, code: 'L01XG01' }] })).toEqual([
+        'drug:bortezomib',
+        'class:proteasome-inhibitor',
+      ]);
+    }
+    // The former ATC code and lower case still name bortezomib.
+    expect(terminology.matchCodeableConcept({ coding: [{ system: ATC, code: 'l01xx32' }] })).toContain('drug:bortezomib');
+  });
+
+  it('matches RxNorm only', () => {
+    expect(terminology.matchCodeableConcept({ coding: [{ system: RXNORM, code: '2372199' }] })).toEqual([
+      'drug:daratumumab',
+      'class:cd38-antibody',
+    ]);
+  });
+
+  it('falls back to whole-word INN text when nothing is coded', () => {
+    expect(terminology.matchCodeableConcept({ text: 'VALACYCLOVIR tablett 500 mg' })).toEqual(['drug:valaciclovir', 'class:vzv-antiviral']);
+    expect(terminology.matchCodeableConcept({ text: 'Aciklovir 800 mg x 2' })).toEqual(['drug:aciclovir', 'class:vzv-antiviral']);
+    // A coding's display counts as text too.
+    expect(terminology.matchCodeableConcept({ coding: [{ display: 'Teclistamab 10 mg/ml' }] })).toEqual([
+      'drug:teclistamab',
+      'class:bcma-directed',
+      'class:bispecific',
+    ]);
+  });
+
+  it('needs whole words and prefers the longer name', () => {
+    expect(terminology.matchCodeableConcept({ text: 'Ropeginterferon alfa-2b 250 mikrog' })).toEqual([
+      'drug:ropeginterferon-alfa-2b',
+      'class:alpha-interferon',
+    ]);
+    expect(terminology.matchCodeableConcept({ text: 'melphalan flufenamide' })).toEqual(['drug:melphalan-flufenamide']);
+    expect(terminology.matchCodeableConcept({ text: 'antibortezomibodies' })).toEqual([]);
+  });
+
+  it('does not use the text when the drug is coded in one of its systems', () => {
+    // An ATC code we do not know, with a misleading text: the code decides.
+    expect(terminology.matchCodeableConcept({ coding: [{ system: ATC, code: 'A02BC01' }], text: 'bortezomib' })).toEqual([]);
+    // Text fallback still works when the only coding is in a system the drug has no code in.
+    expect(
+      terminology.matchCodeableConcept({ coding: [{ system: 'http://ehelse.no/fhir/CodeSystem/FEST', code: 'X123' }], text: 'Lenalidomid 25 mg' }),
+    ).toEqual(['drug:lenalidomide', 'class:imid']);
+  });
+
+  it('never gives non-drug concepts from text', () => {
+    expect(terminology.matchCodeableConcept({ text: 'Multiple myeloma' })).toEqual([]);
+    expect(terminology.matchCodeableConcept({ text: 'Hemoglobin' })).toEqual([]);
+  });
+
+  it('checks every coding: a known code after one in an unknown system still matches', () => {
+    const cc = {
+      coding: [
+        { system: 'urn:oid:1.2.3.4.5', code: '99999' },
+        { system: 'http://loinc.org', code: '1952-1' },
+      ],
+    };
+    expect(terminology.matchCodeableConcept(cc)).toEqual(['lab:b2m']);
+  });
+
+  it('survives junk', () => {
+    for (const junk of [undefined, null, 5, 'text', [], { coding: 'x' }, { coding: [null, 1, { system: 5, code: {} }] }, { text: 7 }]) {
+      expect(terminology.matchCodeableConcept(junk)).toEqual([]);
+    }
+    expect(terminology.matchCoding(undefined, '1952-1')).toEqual([]);
+  });
+});
+
+describe('matchCodeableConcept: ICD-10', () => {
+  it('matches with and without the dot, in either ICD-10 system, and in lower case', () => {
+    for (const system of [ICD10, ICD10_NO]) {
+      expect(terminology.matchCoding(system, 'C90.0')).toEqual(['cond:multiple-myeloma']);
+      expect(terminology.matchCoding(system, 'C900')).toEqual(['cond:multiple-myeloma']);
+      expect(terminology.matchCoding(system, 'd47.2')).toEqual(['cond:mgus']);
+    }
+  });
+
+  it('matches sub-codes of a prefix code', () => {
+    expect(terminology.matchCoding(ICD10, 'E85.81')).toEqual(['cond:al-amyloidosis']);
+    expect(terminology.matchCoding(ICD10, 'E8581')).toEqual(['cond:al-amyloidosis']);
+    expect(terminology.matchCoding(ICD10, 'E85')).toEqual(['cond:al-amyloidosis']);
+    expect(terminology.matchCoding(ICD10, 'C92.10')).toEqual(['cond:cml']);
+    expect(terminology.matchCoding(ICD10, 'E84.0')).toEqual([]);
+    expect(terminology.matchCoding(ICD10, 'C9')).toEqual([]);
+  });
+
+  it('keeps SNOMED exact', () => {
+    expect(terminology.matchCodeableConcept({ coding: [{ system: 'http://snomed.info/sct', code: '109989006' }] })).toEqual([
+      'cond:multiple-myeloma',
+    ]);
+    expect(terminology.matchCoding('http://snomed.info/sct', '10998900')).toEqual([]);
+  });
+});

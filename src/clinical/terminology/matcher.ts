@@ -1,0 +1,161 @@
+// Lookup indexes over validated terminology data, built once. Matching is tolerant of what clients
+// send: any FHIR version's CodeableConcept, every coding (never only coding[0]), system aliases,
+// ICD-10 with or without the dot, and a text fallback for medications that arrive without codes.
+import type { ConceptDef, ConceptKind, Terminology, TerminologyData } from './concepts.js';
+import { normaliseSystemUri } from './concepts.js';
+
+/** ICD-10 codes are compared without dots and case; ATC codes without case. */
+function normaliseCode(systemKey: string, code: string): string {
+  const trimmed = code.trim();
+  if (systemKey === 'icd10') return trimmed.replace(/\./g, '').toUpperCase();
+  if (systemKey === 'atc') return trimmed.toUpperCase();
+  return trimmed;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Lower case, one space between words, so "Bortezomib  Accord" and "bortezomib accord" compare equal. */
+function normaliseText(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+interface TextTerm {
+  concept: string;
+  term: string;
+}
+
+interface Span {
+  concept: string;
+  start: number;
+  end: number;
+}
+
+/** Whole-word occurrences of each term; a match inside a longer match is dropped (melphalan in melphalan flufenamide). */
+function textMatches(haystack: string, terms: TextTerm[]): string[] {
+  const spans: Span[] = [];
+  for (const { concept, term } of terms) {
+    let from = 0;
+    for (;;) {
+      const at = haystack.indexOf(term, from);
+      if (at < 0) break;
+      const before = at > 0 ? haystack[at - 1] : undefined;
+      const after = haystack[at + term.length];
+      if ((before === undefined || !WORD_CHAR.test(before)) && (after === undefined || !WORD_CHAR.test(after))) {
+        spans.push({ concept, start: at, end: at + term.length });
+      }
+      from = at + 1;
+    }
+  }
+  const kept = spans.filter(
+    (s) => !spans.some((o) => o.concept !== s.concept && o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start),
+  );
+  return [...new Set(kept.map((s) => s.concept))];
+}
+
+export function buildTerminology(data: TerminologyData): Terminology {
+  const concepts = new Map<string, ConceptDef>(Object.entries(data.concepts));
+
+  const aliasOfUri = new Map<string, string>();
+  for (const [alias, uris] of Object.entries(data.systems)) for (const uri of uris) aliasOfUri.set(normaliseSystemUri(uri), alias);
+  const systemKey = (system: string): string => {
+    const uri = normaliseSystemUri(system);
+    return aliasOfUri.get(uri) ?? uri;
+  };
+
+  const exact = new Map<string, string[]>();
+  /** system key -> normalised prefix -> concept ids */
+  const prefixes = new Map<string, Map<string, string[]>>();
+  const push = (map: Map<string, string[]>, key: string, id: string): void => {
+    const list = map.get(key);
+    if (!list) map.set(key, [id]);
+    else if (!list.includes(id)) list.push(id);
+  };
+  /** Per drug: the systems it has codes in. A coding in one of them blocks that drug's text fallback. */
+  const drugSystems = new Map<string, Set<string>>();
+  const textTerms: TextTerm[] = [];
+  const byKind = new Map<ConceptKind, string[]>();
+
+  for (const def of concepts.values()) {
+    byKind.set(def.kind, [...(byKind.get(def.kind) ?? []), def.id]);
+    for (const code of def.codes) {
+      const key = code.system;
+      const norm = normaliseCode(key, code.code);
+      if (code.prefix) {
+        let bySystem = prefixes.get(key);
+        if (!bySystem) prefixes.set(key, (bySystem = new Map()));
+        push(bySystem, norm, def.id);
+      } else {
+        push(exact, `${key}|${norm}`, def.id);
+      }
+      if (def.kind === 'drug') {
+        const set = drugSystems.get(def.id) ?? new Set<string>();
+        set.add(key);
+        drugSystems.set(def.id, set);
+      }
+    }
+    if (def.kind === 'drug') {
+      for (const term of def.text ?? []) textTerms.push({ concept: def.id, term: normaliseText(term) });
+    }
+  }
+
+  const withClasses = (ids: Iterable<string>): string[] => {
+    const out: string[] = [];
+    for (const id of ids) {
+      if (!out.includes(id)) out.push(id);
+      for (const cls of concepts.get(id)?.classes ?? []) if (!out.includes(cls)) out.push(cls);
+    }
+    return out;
+  };
+
+  const codingMatches = (system: string, code: string): string[] => {
+    const key = systemKey(system);
+    const norm = normaliseCode(key, code);
+    if (!norm) return [];
+    const found = [...(exact.get(`${key}|${norm}`) ?? [])];
+    const bySystem = prefixes.get(key);
+    if (bySystem) {
+      for (let len = 1; len <= norm.length; len++) {
+        for (const id of bySystem.get(norm.slice(0, len)) ?? []) if (!found.includes(id)) found.push(id);
+      }
+    }
+    return found;
+  };
+
+  const matchCodeableConcept = (cc: unknown): string[] => {
+    if (!isRecord(cc)) return [];
+    const found: string[] = [];
+    const texts: string[] = [];
+    const codedSystems = new Set<string>();
+    if (typeof cc.text === 'string') texts.push(cc.text);
+    const codings = Array.isArray(cc.coding) ? cc.coding : [];
+    for (const coding of codings) {
+      if (!isRecord(coding)) continue;
+      if (typeof coding.display === 'string') texts.push(coding.display);
+      if (typeof coding.system !== 'string' || typeof coding.code !== 'string') continue;
+      codedSystems.add(systemKey(coding.system));
+      for (const id of codingMatches(coding.system, coding.code)) if (!found.includes(id)) found.push(id);
+    }
+    for (const text of texts) {
+      for (const id of textMatches(normaliseText(text), textTerms)) {
+        const ownSystems = drugSystems.get(id);
+        const codedForThisDrug = ownSystems !== undefined && [...ownSystems].some((s) => codedSystems.has(s));
+        if (!codedForThisDrug && !found.includes(id)) found.push(id);
+      }
+    }
+    return withClasses(found);
+  };
+
+  return {
+    concept: (id) => concepts.get(id),
+    display: (id, locale) => concepts.get(id)?.display[locale] ?? id,
+    matchCodeableConcept,
+    matchCoding: (system, code) => (typeof system === 'string' && typeof code === 'string' ? withClasses(codingMatches(system, code)) : []),
+    codesFor: (conceptId) =>
+      (concepts.get(conceptId)?.codes ?? []).map((c) => ({ system: data.systems[c.system]?.[0] ?? c.system, code: c.code })),
+    conceptsOfKind: (kind) => [...(byKind.get(kind) ?? [])],
+  };
+}

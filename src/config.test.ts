@@ -1,0 +1,62 @@
+import { ConfigError, decideAuth, isLoopbackHost, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  test('defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      publicBaseUrl: 'http://127.0.0.1:8080',
+      authMode: 'auto',
+      demoFhir: true,
+      demoFhirPort: 8081,
+      locale: 'nb',
+      deadlineMs: 2000,
+      dataDir: './data',
+      logLevel: 'info',
+    });
+    expect(c.jwtAlgorithms).toEqual(['ES384', 'RS384']);
+  });
+  test('PUBLIC_BASE_URL trailing slash removed', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.no/' }).publicBaseUrl).toBe('https://cds.example.no');
+  });
+  test.each([
+    ['PORT', 'abc'],
+    ['CDS_DEADLINE_MS', '5'],
+    ['CDS_AUTH', 'maybe'],
+    ['DEMO_FHIR', 'yes'],
+    ['CDS_LOCALE', 'de'],
+    ['LOG_LEVEL', 'loud'],
+    ['PUBLIC_BASE_URL', 'ftp://x'],
+    ['CDS_JWT_ALGORITHMS', 'HS256'],
+    ['CDS_JWT_ALGORITHMS', 'none'],
+  ])('%s=%s is refused', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+});
+
+describe('secure default (decideAuth)', () => {
+  test('trusted clients → enforced', () => {
+    expect(decideAuth(loadConfig({ HOST: '0.0.0.0' }), 1)).toEqual({ enforced: true });
+  });
+  test('no clients on loopback → open with a loud warning', () => {
+    const d = decideAuth(loadConfig({}), 0);
+    expect(d.enforced).toBe(false);
+    expect(d.warning).toMatch(/WITHOUT authentication/);
+  });
+  test('no clients on a public interface → refuses to start', () => {
+    expect(() => decideAuth(loadConfig({ HOST: '0.0.0.0' }), 0)).toThrow(/Refusing to start/);
+  });
+  test('CDS_AUTH=off explicitly → open with a warning, even when public', () => {
+    const d = decideAuth(loadConfig({ HOST: '0.0.0.0', CDS_AUTH: 'off' }), 0);
+    expect(d.enforced).toBe(false);
+    expect(d.warning).toMatch(/NOT authenticated/);
+  });
+  test('CDS_AUTH=required without clients → refuses to start', () => {
+    expect(() => decideAuth(loadConfig({ CDS_AUTH: 'required' }), 0)).toThrow(ConfigError);
+  });
+  test('loopback detection', () => {
+    expect(['127.0.0.1', 'localhost', '::1', '[::1]', '127.1.2.3'].every(isLoopbackHost)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', 'cds.example.no'].some(isLoopbackHost)).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bundle } from '@medplum/fhirtypes';
+import { fromRoot } from '../paths.js';
+
+/**
+ * Reads every `*.json` file of the fixtures folder (default `fixtures/` at the project root), in
+ * file-name order. Each must be a FHIR Bundle; a file that is not is a broken checkout, so it throws.
+ */
+export function loadFixtureBundles(fixturesDir: string = fromRoot('fixtures')): Bundle[] {
+  const files = readdirSync(fixturesDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  return files.map((name) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(join(fixturesDir, name), 'utf8'));
+    } catch (err) {
+      throw new Error(`Fixture ${name} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { resourceType?: unknown }).resourceType !== 'Bundle') {
+      throw new Error(`Fixture ${name} is not a FHIR Bundle`);
+    }
+    return parsed as Bundle;
+  });
+}

@@ -1,0 +1,189 @@
+import { createHmac } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Finding, Locale } from '../clinical/types.js';
+import { buildSnapshot } from '../clinical/snapshot/build.js';
+import { runRules } from '../clinical/engine.js';
+import { renderCards } from '../cards/render.js';
+import type { Card } from '../cards/types.js';
+import { validateHookRequest } from './schemas/index.js';
+import { PreconditionFailed, resolvePrefetch, type HookRequestData } from './prefetch.js';
+import { sendError } from './errors.js';
+import type { AppDeps } from '../app.js';
+import type { ServiceDefinition } from '../services.js';
+
+/** Share of the deadline kept for building the snapshot, running rules and rendering. */
+const COMPUTE_RESERVE_MS = 150;
+
+export function pickLocale(acceptLanguage: string | undefined, fallback: Locale): Locale {
+  if (!acceptLanguage) return fallback;
+  // First supported language in the client's order of preference (q-values respected).
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^q=([0-9.]+)$/.exec(p.trim())?.[1]).find(Boolean);
+      return { tag, q: q ? Number(q) : 1, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    const primary = tag.split('-')[0];
+    if (primary === 'nb' || primary === 'no' || primary === 'nn') return 'nb';
+    if (primary === 'en') return 'en';
+  }
+  return fallback;
+}
+
+export function pseudonymise(secret: string, patientId: string): string {
+  return createHmac('sha256', secret).update(patientId).digest('hex').slice(0, 32);
+}
+
+const DOMAIN_LABELS: Record<string, Record<Locale, string>> = {
+  patient: { nb: 'pasientopplysninger', en: 'patient demographics' },
+  conditions: { nb: 'diagnoser', en: 'diagnoses' },
+  observations: { nb: 'laboratoriesvar', en: 'laboratory results' },
+  medicationRequests: { nb: 'legemiddelforskrivninger', en: 'medication orders' },
+  medicationStatements: { nb: 'legemiddelliste', en: 'medication list' },
+  medicationAdministrations: { nb: 'legemiddeladministrasjoner', en: 'medication administrations' },
+  procedures: { nb: 'prosedyrer', en: 'procedures' },
+  serviceRequests: { nb: 'rekvisisjoner', en: 'service requests' },
+};
+
+export function createInvokeHandler(deps: AppDeps) {
+  const { services, templates, terminology, config, metrics, logger, auditWriter } = deps;
+  const byId = new Map(services.map((s) => [s.id, s]));
+  const ruleTitle = (ruleId: string, locale: Locale) => templates.get(ruleId)?.title[locale] ?? ruleId;
+  const displayOf = (id: string, locale: Locale): string => {
+    if (id.startsWith('domain:')) return DOMAIN_LABELS[id.slice(7)]?.[locale] ?? id.slice(7);
+    if (id.startsWith('rule:')) return ruleTitle(id.slice(5), locale);
+    return terminology.display(id, locale);
+  };
+
+  return async function invoke(req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    const receivedAt = deps.clock();
+    const service = byId.get(String(req.params.id)) as ServiceDefinition;
+    const durations: Record<string, number> = { auth: res.locals.authMs ?? 0 };
+    const mark = (stage: string, since: number) => {
+      durations[stage] = Math.round((performance.now() - since) * 100) / 100;
+      return performance.now();
+    };
+
+    let t = performance.now();
+    const body = req.body as unknown;
+    const check = validateHookRequest(service.hook, body);
+    if (!check.ok) {
+      sendError(res, 400, 'invalid request', check.errors);
+      return;
+    }
+    const request = body as HookRequestData & { hook: string; hookInstance: string };
+    t = mark('validate', t);
+
+    const deadlineAt = Date.now() + config.deadlineMs;
+    let resolved;
+    try {
+      resolved = await resolvePrefetch(service, request, {
+        fetchDeadline: deadlineAt - Math.min(COMPUTE_RESERVE_MS, Math.floor(config.deadlineMs / 4)),
+        perRequestTimeoutMs: config.deadlineMs,
+      });
+    } catch (err) {
+      if (err instanceof PreconditionFailed) {
+        audit(412, 'precondition-failed', [], { fromClient: [], fetched: [], unavailable: err.missingKeys });
+        sendError(res, 412, 'required prefetch data missing and no fhirServer to fetch it from', [
+          `missing prefetch keys: ${err.missingKeys.join(', ')}`,
+        ]);
+        return;
+      }
+      throw err;
+    }
+    for (const call of resolved.fhirCalls) metrics.fhirFallback.inc({ outcome: call.outcome });
+    if (resolved.deadlineHit) metrics.timeouts.inc({ stage: 'prefetch' });
+    t = mark('prefetch', t);
+
+    const snapshot = buildSnapshot(resolved.input, terminology, receivedAt);
+    t = mark('snapshot', t);
+
+    const { findings, skipped } = runRules(service.rules, snapshot, { now: receivedAt, hook: service.hook });
+    t = mark('rules', t);
+
+    const locale = pickLocale(req.get('accept-language'), config.locale);
+    const allFindings: Finding[] = [...findings];
+    if (resolved.unavailable.length > 0 || skipped.length > 0) {
+      // Never silent: say what could not be checked, in one info card.
+      const domains = [...new Set([...resolved.unavailable, ...skipped.flatMap((s) => s.domains)])];
+      allFindings.push({
+        ruleId: 'service.data-unavailable',
+        outcome: 'fired',
+        subject: 'patient',
+        variant: 'default',
+        params: {
+          domains: domains.map((d) => displayOf(`domain:${d}`, locale)).join(', ') || '-',
+          rules: [...new Set(skipped.map((s) => ruleTitle(s.ruleId, locale)))].join(', ') || '-',
+        },
+        values: [],
+        missing: domains.map((d) => `domain:${d}`),
+      });
+    }
+    const cards: Card[] = renderCards(allFindings, {
+      templates,
+      locale,
+      hook: service.hook,
+      patientId: request.context.patientId,
+      sourceBaseUrl: `${config.publicBaseUrl}/sources`,
+      displayOf,
+    });
+    mark('render', t);
+    durations.total = Math.round((performance.now() - started) * 100) / 100;
+
+    for (const c of cards) metrics.cards.inc({ rule: c.source.topic?.code ?? 'unknown', indicator: c.indicator });
+    const outcome = resolved.deadlineHit ? 'deadline' : resolved.unavailable.length > 0 ? 'data-unavailable' : 'ok';
+    res.status(200).json({ cards });
+    audit(200, outcome, cards, {
+      fromClient: resolved.fromClient,
+      fetched: resolved.fetched,
+      unavailable: resolved.unavailable,
+    });
+    logger.info(
+      {
+        event: 'hook.invoked',
+        serviceId: service.id,
+        hookInstance: request.hookInstance,
+        iss: res.locals.auth?.iss,
+        cards: cards.length,
+        rules: [...new Set(cards.map((c) => c.source.topic?.code))],
+        prefetch: { client: resolved.fromClient.length, fetched: resolved.fetched.length, unavailable: resolved.unavailable.length },
+        durationsMs: durations,
+        outcome,
+      },
+      'hook invoked',
+    );
+
+    function audit(
+      httpStatus: number,
+      outcomeName: string,
+      returned: Card[],
+      keys: { fromClient: string[]; fetched: string[]; unavailable: string[] },
+    ): void {
+      auditWriter.enqueue({
+        at: receivedAt,
+        serviceId: service.id,
+        hook: service.hook,
+        hookInstance: request.hookInstance,
+        ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss as string } : {}),
+        patientPseudonym: pseudonymise(deps.pseudonymSecret, request.context.patientId),
+        cards: returned.map((c) => ({
+          uuid: c.uuid ?? '',
+          ruleId: (c.source.topic?.code ?? '').replace(/\.not-evaluable$/, ''),
+          topicCode: c.source.topic?.code ?? '',
+          indicator: c.indicator,
+        })),
+        prefetchFromClient: keys.fromClient,
+        prefetchFetched: keys.fetched,
+        prefetchUnavailable: keys.unavailable,
+        durationsMs: { ...durations },
+        outcome: outcomeName,
+        httpStatus,
+      });
+    }
+  };
+}

@@ -1,0 +1,325 @@
+import { Client } from 'fhir-kit-client';
+import type { Bundle, Medication, Patient, Resource } from 'fhir/r4.js';
+import type { DataDomain } from '../clinical/types.js';
+import type { SnapshotInput } from '../clinical/snapshot/input.js';
+import type { ServiceDefinition } from '../services.js';
+
+// Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
+// data), an OperationOutcome (the client failed), or absent (not attempted). Whatever the client did
+// not give us we fetch from `fhirServer`, all at once, under one deadline. Nothing here throws for
+// client input except the 412 case the spec requires.
+
+export class PreconditionFailed extends Error {
+  constructor(public readonly missingKeys: string[]) {
+    super('required prefetch data missing and no FHIR server to fetch it from');
+  }
+}
+
+export interface HookRequestData {
+  fhirServer?: string;
+  fhirAuthorization?: { access_token: string };
+  context: { patientId: string; draftOrders?: unknown; selections?: string[] };
+  prefetch?: Record<string, unknown>;
+}
+
+export interface ResolvedData {
+  input: SnapshotInput;
+  fromClient: string[];
+  fetched: string[];
+  /** Prefetch keys that could not be had (fetch failed or deadline). */
+  unavailable: string[];
+  deadlineHit: boolean;
+  fhirCalls: { outcome: 'ok' | 'error' | 'timeout' }[];
+}
+
+export interface ResolveOptions {
+  /** Absolute time (ms since epoch) by which all fetching must be done. */
+  fetchDeadline: number;
+  /** Upper bound for one FHIR request. */
+  perRequestTimeoutMs: number;
+  /** Most `next` pages followed per search. */
+  maxPages?: number;
+}
+
+/** What the FHIR server or client gave us, classified. */
+type KeyState =
+  | { kind: 'data'; value: Resource }
+  | { kind: 'none' } // null: the client has no data
+  | { kind: 'missing' }; // absent, OperationOutcome, wrong patient, not a resource
+
+const RESOURCE_TYPE_BY_DOMAIN: Record<DataDomain, string[]> = {
+  patient: ['Patient'],
+  conditions: ['Condition'],
+  observations: ['Observation'],
+  medicationRequests: ['MedicationRequest', 'MedicationOrder'],
+  medicationStatements: ['MedicationStatement'],
+  medicationAdministrations: ['MedicationAdministration'],
+  procedures: ['Procedure'],
+  serviceRequests: ['ServiceRequest', 'ProcedureRequest'],
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isResource(v: unknown): v is Resource {
+  return isObject(v) && typeof v.resourceType === 'string';
+}
+
+function bundleEntries(b: Bundle): Resource[] {
+  if (!Array.isArray(b.entry)) return [];
+  const out: Resource[] = [];
+  for (const e of b.entry) {
+    if (isObject(e) && isResource(e.resource)) out.push(e.resource);
+  }
+  return out;
+}
+
+function onlyOperationOutcomes(b: Bundle): boolean {
+  const entries = bundleEntries(b);
+  return entries.length > 0 && entries.every((r) => r.resourceType === 'OperationOutcome');
+}
+
+/** An OperationOutcome that only says "no results" (Epic) is an empty result, not an error. */
+function isErrorOutcome(r: Resource): boolean {
+  const issues = (r as { issue?: { severity?: string }[] }).issue;
+  if (!Array.isArray(issues) || issues.length === 0) return true;
+  return issues.some((i) => i?.severity === 'error' || i?.severity === 'fatal');
+}
+
+function classifyClientValue(domain: DataDomain, value: unknown, patientId: string, present: boolean): KeyState {
+  if (!present) return { kind: 'missing' };
+  if (value === null) return { kind: 'none' };
+  if (!isResource(value)) return { kind: 'missing' };
+  if (value.resourceType === 'OperationOutcome') return { kind: 'missing' };
+  if (domain === 'patient') {
+    // Never use a Patient that is not the one in context (a client bug must not give cards about someone else).
+    const candidates = value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+    const match = candidates.find((r) => r.resourceType === 'Patient' && r.id === patientId);
+    return match ? { kind: 'data', value: match } : { kind: 'missing' };
+  }
+  if (value.resourceType === 'Bundle') {
+    if (onlyOperationOutcomes(value as Bundle)) return { kind: 'missing' };
+    return { kind: 'data', value };
+  }
+  return RESOURCE_TYPE_BY_DOMAIN[domain].includes(value.resourceType) ? { kind: 'data', value } : { kind: 'missing' };
+}
+
+function fillTemplate(template: string, patientId: string): string {
+  return template.replace(/\{\{context\.patientId\}\}/g, encodeURIComponent(patientId));
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    const ua = new URL(a);
+    const ub = new URL(b);
+    return ua.origin === ub.origin;
+  } catch {
+    return false;
+  }
+}
+
+class FetchBudget {
+  calls: { outcome: 'ok' | 'error' | 'timeout' }[] = [];
+  deadlineHit = false;
+  private readonly client: Client;
+
+  constructor(
+    private readonly base: string,
+    token: string | undefined,
+    private readonly opts: ResolveOptions,
+  ) {
+    this.client = new Client({
+      baseUrl: base.replace(/\/+$/, ''),
+      customHeaders: { accept: 'application/fhir+json, application/json' },
+      ...(token ? { bearerToken: token } : {}),
+    });
+  }
+
+  /** GET one URL (relative to the base, or an absolute `next` link on the same origin). */
+  async get(url: string): Promise<Resource | undefined> {
+    const remaining = this.opts.fetchDeadline - Date.now();
+    if (remaining <= 0) {
+      this.deadlineHit = true;
+      this.calls.push({ outcome: 'timeout' });
+      return undefined;
+    }
+    if (/^https?:/i.test(url) && !sameOrigin(url, this.base)) {
+      // Never send the client's access token to another origin (a hostile `next` link).
+      this.calls.push({ outcome: 'error' });
+      return undefined;
+    }
+    const timeout = Math.min(remaining, this.opts.perRequestTimeoutMs);
+    const signal = AbortSignal.timeout(timeout);
+    try {
+      const result = (await this.client.request(url, { method: 'GET', options: { signal } })) as unknown;
+      this.calls.push({ outcome: 'ok' });
+      return isResource(result) ? result : undefined;
+    } catch {
+      if (signal.aborted) {
+        this.calls.push({ outcome: 'timeout' });
+        if (Date.now() >= this.opts.fetchDeadline - 5) this.deadlineHit = true;
+      } else {
+        this.calls.push({ outcome: 'error' });
+      }
+      return undefined;
+    }
+  }
+
+  /** A search with paging; undefined when the first page failed. */
+  async search(url: string): Promise<Resource[] | undefined> {
+    const first = await this.get(url);
+    if (!first) return undefined;
+    if (first.resourceType === 'OperationOutcome') return isErrorOutcome(first) ? undefined : [];
+    if (first.resourceType !== 'Bundle') return [first];
+    const resources = bundleEntries(first as Bundle);
+    let page = first as Bundle;
+    for (let i = 1; i < (this.opts.maxPages ?? 5); i++) {
+      const next = page.link?.find((l) => l.relation === 'next')?.url;
+      if (!next) break;
+      const more = await this.get(next);
+      if (!more || more.resourceType !== 'Bundle') break;
+      page = more as Bundle;
+      resources.push(...bundleEntries(page));
+    }
+    return resources;
+  }
+}
+
+function resourcesFrom(value: Resource): Resource[] {
+  return value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+}
+
+function medicationRefs(resources: Resource[]): string[] {
+  const ids = new Set<string>();
+  for (const r of resources) {
+    const ref = (r as { medicationReference?: { reference?: unknown } }).medicationReference?.reference;
+    if (typeof ref !== 'string' || ref.startsWith('#')) continue;
+    const m = /(?:^|\/)Medication\/([A-Za-z0-9\-.]{1,64})$/.exec(ref);
+    if (m?.[1]) ids.add(m[1]);
+  }
+  return [...ids];
+}
+
+/**
+ * Resolves the data a service's rules need: client prefetch first, the FHIR server for the rest.
+ * Throws PreconditionFailed (412) only when data is missing and there is no FHIR server at all.
+ */
+export async function resolvePrefetch(
+  service: ServiceDefinition,
+  body: HookRequestData,
+  opts: ResolveOptions,
+): Promise<ResolvedData> {
+  const patientId = body.context.patientId;
+  const clientPrefetch = isObject(body.prefetch) ? body.prefetch : {};
+  const states = new Map<DataDomain, KeyState>();
+  for (const domain of service.needs) {
+    const present = Object.prototype.hasOwnProperty.call(clientPrefetch, domain);
+    states.set(domain, classifyClientValue(domain, clientPrefetch[domain], patientId, present));
+  }
+
+  const missing = service.needs.filter((d) => states.get(d)?.kind === 'missing');
+  const fhirServer = typeof body.fhirServer === 'string' ? body.fhirServer : undefined;
+  if (missing.length > 0 && !fhirServer) throw new PreconditionFailed(missing);
+
+  const resources: Partial<Record<DataDomain, Resource[]>> = {};
+  const medications: Medication[] = [];
+  const fromClient: string[] = [];
+  const fetched: string[] = [];
+  const unavailable: DataDomain[] = [];
+  let patient: Patient | undefined;
+
+  const take = (domain: DataDomain, list: Resource[]) => {
+    const wanted = RESOURCE_TYPE_BY_DOMAIN[domain];
+    const kept: Resource[] = [];
+    for (const r of list) {
+      if (r.resourceType === 'Medication') medications.push(r as Medication);
+      else if (wanted.includes(r.resourceType)) kept.push(r);
+    }
+    if (domain === 'patient') {
+      const p = kept.find((r) => r.id === patientId) as Patient | undefined;
+      if (p) patient = p;
+    } else {
+      resources[domain] = kept;
+    }
+  };
+
+  for (const domain of service.needs) {
+    const state = states.get(domain);
+    if (state?.kind === 'data') {
+      take(domain, resourcesFrom(state.value));
+      fromClient.push(domain);
+    } else if (state?.kind === 'none') {
+      resources[domain] = [];
+      fromClient.push(domain);
+    }
+  }
+
+  const budget = fhirServer ? new FetchBudget(fhirServer, body.fhirAuthorization?.access_token, opts) : undefined;
+  if (budget && missing.length > 0) {
+    // Every missing key goes out at once; each has its own timeout, all share the deadline.
+    const results = await Promise.all(
+      missing.map(async (domain) => {
+        const url = fillTemplate(service.prefetch[domain] ?? '', patientId);
+        return { domain, list: domain === 'patient' ? await budget.get(url).then((r) => (r ? [r] : undefined)) : await budget.search(url) };
+      }),
+    );
+    for (const { domain, list } of results) {
+      if (list === undefined) {
+        unavailable.push(domain);
+        continue;
+      }
+      take(domain, list);
+      if (domain === 'patient' && !patient) unavailable.push(domain);
+      else fetched.push(domain);
+    }
+  }
+
+  // Medications referenced but neither contained nor bundled: one query for all of them.
+  const draftEntries = extractDraftOrders(body.context.draftOrders);
+  for (const r of draftEntries.bundled) medications.push(r);
+  if (budget) {
+    const known = new Set(medications.map((m) => m.id));
+    const referencing = [
+      ...(resources.medicationRequests ?? []),
+      ...(resources.medicationStatements ?? []),
+      ...(resources.medicationAdministrations ?? []),
+      ...draftEntries.orders,
+    ];
+    const wanted = medicationRefs(referencing).filter((id) => !known.has(id));
+    if (wanted.length > 0) {
+      const found = await budget.search(`Medication?_id=${wanted.map(encodeURIComponent).join(',')}`);
+      if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r as Medication);
+    }
+  }
+
+  return {
+    input: {
+      patientId,
+      ...(patient ? { patient } : {}),
+      resources,
+      medications,
+      draftOrders: draftEntries.orders,
+      ...(Array.isArray(body.context.selections) ? { selections: body.context.selections } : {}),
+      unavailable,
+    },
+    fromClient,
+    fetched,
+    unavailable,
+    deadlineHit: budget?.deadlineHit ?? false,
+    fhirCalls: budget?.calls ?? [],
+  };
+}
+
+/** Draft orders and any Medication resources bundled with them (Epic includes them since 2024). */
+export function extractDraftOrders(draftOrders: unknown): { orders: Resource[]; bundled: Medication[] } {
+  const orders: Resource[] = [];
+  const bundled: Medication[] = [];
+  if (!isObject(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
+  for (const e of draftOrders.entry) {
+    if (!isObject(e) || !isResource(e.resource)) continue;
+    if (e.resource.resourceType === 'Medication') bundled.push(e.resource as Medication);
+    else orders.push(e.resource);
+  }
+  return { orders, bundled };
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import type { Request, Response } from 'express';
+import { fromRoot } from '../paths.js';
+
+// Every card cites its seed section with `source.url` = {PUBLIC_BASE_URL}/sources/{doc}#{section-slug}.
+// The seeds ship with the service (sources/), so a citation always resolves to the exact text the
+// rule was written from, whatever happens to the publisher's web site.
+
+interface SourceDoc {
+  file: string;
+  title: { nb: string; en: string };
+  short: { nb: string; en: string };
+}
+
+export type SlugFn = (section: string) => string;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function normalise(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Renders one seed as HTML with an anchor at the first line of every cited section. */
+export function renderSourcePage(doc: SourceDoc, text: string, sections: string[], slug: SlugFn): string {
+  const lines = text.split(/\r?\n/);
+  const anchors = new Map<number, string[]>();
+  for (const section of sections) {
+    const wanted = normalise(section);
+    const idx = lines.findIndex((l) => normalise(l).includes(wanted));
+    if (idx >= 0) anchors.set(idx, [...(anchors.get(idx) ?? []), slug(section)]);
+  }
+  const body = lines
+    .map((line, i) => {
+      const ids = anchors.get(i);
+      const html = escapeHtml(line);
+      return ids ? ids.map((id) => `<a id="${escapeHtml(id)}"></a>`).join('') + `<strong>${html}</strong>` : html;
+    })
+    .join('\n');
+  return (
+    '<!doctype html><html lang="nb"><head><meta charset="utf-8">' +
+    `<title>${escapeHtml(doc.title.nb)}</title>` +
+    '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap}</style>' +
+    `</head><body><h1>${escapeHtml(doc.title.nb)}</h1><p>${escapeHtml(doc.title.en)}</p><pre>${body}</pre></body></html>`
+  );
+}
+
+export function loadSourceIndex(): Record<string, SourceDoc> {
+  return JSON.parse(readFileSync(fromRoot('sources', 'index.json'), 'utf8')) as Record<string, SourceDoc>;
+}
+
+export function createSourcesHandler(sectionsByDoc: Map<string, string[]>, slug: SlugFn) {
+  const index = loadSourceIndex();
+  const pages = new Map<string, string>();
+  for (const [id, doc] of Object.entries(index)) {
+    const text = readFileSync(fromRoot('sources', doc.file), 'utf8');
+    pages.set(id, renderSourcePage(doc, text, sectionsByDoc.get(id) ?? [], slug));
+  }
+  return function sources(req: Request, res: Response): void {
+    const page = pages.get(String(req.params.doc));
+    if (!page) {
+      res.status(404).json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'unknown source document' }] });
+      return;
+    }
+    res.type('html').set('Cache-Control', 'public, max-age=3600').send(page);
+  };
+}

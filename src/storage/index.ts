@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+import { SqlStorage } from './sql-storage.js';
+import type { Storage } from './types.js';
+
+export type { AuditRecord, FeedbackRecord, Storage } from './types.js';
+export { SqlStorage, feedbackWithAudit, type FeedbackWithAudit } from './sql-storage.js';
+
+export interface CreateStorageOptions {
+  /** PostgreSQL connection URL; when set, PostgreSQL is used instead of embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite keeps its files in `<dataDir>/pglite`. */
+  dataDir: string;
+  /** PostgreSQL only: schema for our tables (created when missing). */
+  pgSchema?: string;
+  /** PGlite only: keep the database in memory (tests). */
+  memory?: boolean;
+  /** PostgreSQL only: receives errors of idle pooled connections (for logging). */
+  onPoolError?: (err: Error) => void;
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function createStorage(opts: CreateStorageOptions): Promise<Storage> {
+  const db =
+    opts.databaseUrl !== undefined && opts.databaseUrl !== ''
+      ? await openPostgres({
+          databaseUrl: opts.databaseUrl,
+          ...(opts.pgSchema !== undefined ? { pgSchema: opts.pgSchema } : {}),
+          ...(opts.onPoolError !== undefined ? { onPoolError: opts.onPoolError } : {}),
+        })
+      : await openPglite(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') });
+  const storage = new SqlStorage(db);
+  try {
+    await storage.migrate();
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  return storage;
+}

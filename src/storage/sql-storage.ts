@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { migrate as runMigrations, type Migration } from './migrations.js';
+import type { AuditRecord, FeedbackRecord, Storage } from './types.js';
+
+// PGlite and pg differ only in how a query is sent; everything else, all SQL included, lives
+// here once. Parameters are passed as text or JSON with explicit casts so both drivers'
+// serialisers see the same values.
+
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows inserted/updated/deleted by the statement (0 for plain selects on some drivers). */
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Runs one or more parameterless statements (migration scripts). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Executor extends Queryable {
+  /** Runs `fn` inside BEGIN/COMMIT on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** One feedback row joined to the audit row of the card it is about (support, statistics). */
+export interface FeedbackWithAudit {
+  cardUuid: string;
+  outcome: string;
+  receivedAt: Date;
+  /** Undefined when the card is not in this database's audit. */
+  audit?: {
+    hookInstance: string;
+    serviceId: string;
+    at: Date;
+    ruleId: string;
+    topicCode: string;
+    indicator: string;
+  };
+}
+
+const PING_TIMEOUT_MS = 1000;
+const JTI_PURGE_INTERVAL_MS = 60_000;
+
+interface AuditRow {
+  at: Date;
+  service_id: string;
+  hook: string;
+  hook_instance: string;
+  client_iss: string | null;
+  patient_pseudonym: string;
+  prefetch_from_client: string[];
+  prefetch_fetched: string[];
+  prefetch_unavailable: string[];
+  durations_ms: Record<string, number>;
+  outcome: string;
+  http_status: number;
+  cards: AuditRecord['cards'];
+}
+
+interface FeedbackRow {
+  service_id: string;
+  card_uuid: string;
+  outcome: FeedbackRecord['outcome'];
+  accepted_suggestions: string[];
+  override_reason: FeedbackRecord['overrideReason'] | null;
+  user_comment: string | null;
+  outcome_timestamp: Date;
+  client_iss: string | null;
+}
+
+interface FeedbackAuditRow {
+  card_uuid: string;
+  outcome: string;
+  received_at: Date;
+  hook_instance: string | null;
+  service_id: string | null;
+  at: Date | null;
+  rule_id: string | null;
+  topic_code: string | null;
+  indicator: string | null;
+}
+
+export class SqlStorage implements Storage {
+  private lastJtiPurge = 0;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly migrations?: Migration[],
+  ) {}
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.db, this.migrations);
+  }
+
+  async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    const probe = this.db.query<{ ok: number }>('select 1 as ok').then(
+      (r) => r.rows[0]?.ok === 1,
+      () => false,
+    );
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async rememberJti(iss: string, jti: string, expiresAt: Date): Promise<boolean> {
+    await this.purgeExpiredJtis();
+    // The primary key makes this atomic across processes: of two concurrent inserts of the
+    // same (iss, jti) exactly one reports a row.
+    const r = await this.db.query(
+      'insert into jti_seen (iss, jti, expires_at) values ($1, $2, $3::timestamptz) on conflict do nothing',
+      [iss, jti, expiresAt.toISOString()],
+    );
+    return r.rowCount === 1;
+  }
+
+  // Expired ids can never be replayed (the token is rejected as expired first), so they are
+  // dropped at most once a minute per process; a failed purge must not fail verification.
+  private async purgeExpiredJtis(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastJtiPurge < JTI_PURGE_INTERVAL_MS) return;
+    this.lastJtiPurge = now;
+    try {
+      await this.db.query('delete from jti_seen where expires_at < now()');
+    } catch {
+      // Retried on the next interval.
+    }
+  }
+
+  async writeAudit(record: AuditRecord): Promise<void> {
+    // One statement: a data-modifying CTE runs exactly once even when no cards follow, and
+    // the audit id never travels to the client (pg returns bigint as string, PGlite as bigint).
+    await this.db.query(
+      `with a as (
+         insert into audit (at, service_id, hook, hook_instance, client_iss, patient_pseudonym,
+                            prefetch_from_client, prefetch_fetched, prefetch_unavailable,
+                            durations_ms, outcome, http_status)
+         values ($1::timestamptz, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12::integer)
+         returning id
+       )
+       insert into audit_cards (card_uuid, audit_id, position, rule_id, topic_code, indicator)
+       select c.card->>'uuid', a.id, c.pos, c.card->>'ruleId', c.card->>'topicCode', c.card->>'indicator'
+         from a, jsonb_array_elements($13::jsonb) with ordinality as c(card, pos)`,
+      [
+        record.at.toISOString(),
+        record.serviceId,
+        record.hook,
+        record.hookInstance,
+        record.clientIss ?? null,
+        record.patientPseudonym,
+        JSON.stringify(record.prefetchFromClient),
+        JSON.stringify(record.prefetchFetched),
+        JSON.stringify(record.prefetchUnavailable),
+        JSON.stringify(record.durationsMs),
+        record.outcome,
+        record.httpStatus,
+        JSON.stringify(
+          record.cards.map((c) => ({ uuid: c.uuid, ruleId: c.ruleId, topicCode: c.topicCode, indicator: c.indicator })),
+        ),
+      ],
+    );
+  }
+
+  async writeFeedback(records: FeedbackRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const f of records) {
+        await tx.query(
+          `insert into feedback (service_id, card_uuid, outcome, accepted_suggestions, override_reason,
+                                 user_comment, outcome_timestamp, client_iss)
+           values ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::timestamptz, $8)`,
+          [
+            f.serviceId,
+            f.cardUuid,
+            f.outcome,
+            JSON.stringify(f.acceptedSuggestions),
+            f.overrideReason === undefined ? null : JSON.stringify(f.overrideReason),
+            f.userComment ?? null,
+            f.outcomeTimestamp.toISOString(),
+            f.clientIss ?? null,
+          ],
+        );
+      }
+    });
+  }
+
+  async feedbackForCard(cardUuid: string): Promise<FeedbackRecord[]> {
+    const r = await this.db.query<FeedbackRow>(
+      `select service_id, card_uuid, outcome, accepted_suggestions, override_reason, user_comment,
+              outcome_timestamp, client_iss
+         from feedback where card_uuid = $1 order by id`,
+      [cardUuid],
+    );
+    return r.rows.map((row) => {
+      const rec: FeedbackRecord = {
+        serviceId: row.service_id,
+        cardUuid: row.card_uuid,
+        outcome: row.outcome,
+        acceptedSuggestions: row.accepted_suggestions,
+        outcomeTimestamp: toDate(row.outcome_timestamp),
+      };
+      if (row.override_reason !== null) rec.overrideReason = row.override_reason;
+      if (row.user_comment !== null) rec.userComment = row.user_comment;
+      if (row.client_iss !== null) rec.clientIss = row.client_iss;
+      return rec;
+    });
+  }
+
+  async auditForHookInstance(hookInstance: string): Promise<AuditRecord[]> {
+    const r = await this.db.query<AuditRow>(
+      `select a.at, a.service_id, a.hook, a.hook_instance, a.client_iss, a.patient_pseudonym,
+              a.prefetch_from_client, a.prefetch_fetched, a.prefetch_unavailable, a.durations_ms,
+              a.outcome, a.http_status,
+              coalesce((select jsonb_agg(jsonb_build_object('uuid', c.card_uuid, 'ruleId', c.rule_id,
+                                                            'topicCode', c.topic_code, 'indicator', c.indicator)
+                                         order by c.position)
+                          from audit_cards c where c.audit_id = a.id), '[]'::jsonb) as cards
+         from audit a where a.hook_instance = $1 order by a.id`,
+      [hookInstance],
+    );
+    return r.rows.map((row) => {
+      const rec: AuditRecord = {
+        at: toDate(row.at),
+        serviceId: row.service_id,
+        hook: row.hook,
+        hookInstance: row.hook_instance,
+        patientPseudonym: row.patient_pseudonym,
+        cards: row.cards,
+        prefetchFromClient: row.prefetch_from_client,
+        prefetchFetched: row.prefetch_fetched,
+        prefetchUnavailable: row.prefetch_unavailable,
+        durationsMs: row.durations_ms,
+        outcome: row.outcome,
+        httpStatus: Number(row.http_status),
+      };
+      if (row.client_iss !== null) rec.clientIss = row.client_iss;
+      return rec;
+    });
+  }
+
+  /** Feedback for a card joined to its audit row by card uuid (left join: unknown cards keep `audit` undefined). */
+  async feedbackWithAudit(cardUuid: string): Promise<FeedbackWithAudit[]> {
+    const r = await this.db.query<FeedbackAuditRow>(
+      `select f.card_uuid, f.outcome, f.received_at, a.hook_instance, a.service_id, a.at,
+              c.rule_id, c.topic_code, c.indicator
+         from feedback f
+         left join audit_cards c on c.card_uuid = f.card_uuid
+         left join audit a on a.id = c.audit_id
+        where f.card_uuid = $1
+        order by f.id`,
+      [cardUuid],
+    );
+    return r.rows.map((row) => {
+      const out: FeedbackWithAudit = {
+        cardUuid: row.card_uuid,
+        outcome: row.outcome,
+        receivedAt: toDate(row.received_at),
+      };
+      if (row.hook_instance !== null && row.at !== null) {
+        out.audit = {
+          hookInstance: row.hook_instance,
+          serviceId: row.service_id ?? '',
+          at: toDate(row.at),
+          ruleId: row.rule_id ?? '',
+          topicCode: row.topic_code ?? '',
+          indicator: row.indicator ?? '',
+        };
+      }
+      return out;
+    });
+  }
+
+  async getOrCreateSecret(name: string): Promise<string> {
+    // Insert-if-absent then read back: whichever process wins the race, all read its value.
+    await this.db.query('insert into settings (name, value) values ($1, $2) on conflict do nothing', [
+      name,
+      randomBytes(32).toString('hex'),
+    ]);
+    const r = await this.db.query<{ value: string }>('select value from settings where name = $1', [name]);
+    const value = r.rows[0]?.value;
+    if (value === undefined) throw new Error(`setting ${name} missing after insert`);
+    return value;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** The SQL-level join of feedback to audit; only available on the SQL-backed storage. */
+export function feedbackWithAudit(storage: Storage, cardUuid: string): Promise<FeedbackWithAudit[]> {
+  if (!(storage instanceof SqlStorage)) throw new Error('feedbackWithAudit needs a SqlStorage');
+  return storage.feedbackWithAudit(cardUuid);
+}
+
+function toDate(v: Date | string): Date {
+  return v instanceof Date ? v : new Date(v);
+}

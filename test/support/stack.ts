@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import type { TrustedClient } from '../../src/protocol/auth.js';
+
+// Builds the real service (runtime + express app) for HTTP tests: real storage (in-memory PGlite),
+// real rules and card templates, real logger writing into a buffer the test can inspect.
+export const PUBLIC_BASE = 'http://cds.test';
+
+export interface TestStack {
+  runtime: Runtime;
+  app: Runtime['app'];
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  opts: { env?: Record<string, string>; clients?: TrustedClient[]; now?: Date } = {},
+): Promise<TestStack> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_BASE_URL: PUBLIC_BASE,
+    DEMO_FHIR: 'off',
+    LOG_LEVEL: 'debug',
+    CDS_DEADLINE_MS: '2000',
+    ...(opts.env ?? {}),
+  };
+  if (opts.clients) {
+    const dir = mkdtempSync(join(tmpdir(), 'heme-clients-'));
+    const file = join(dir, 'clients.json');
+    writeFileSync(file, JSON.stringify(opts.clients));
+    env.CDS_TRUSTED_CLIENTS_FILE = file;
+  }
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel, sink);
+  const runtime = await createRuntime(config, {
+    logger,
+    memoryStorage: true,
+    ...(opts.now ? { clock: () => opts.now as Date } : {}),
+  });
+  return {
+    runtime,
+    app: runtime.app,
+    logs,
+    close: () => runtime.close(),
+  };
+}
+
+/** A minimal valid hook request body. */
+export function hookBody(hook: 'patient-view' | 'order-select' | 'order-sign', patientId: string, extra: Record<string, unknown> = {}) {
+  const { context: extraContext, ...rest } = extra as { context?: Record<string, unknown> };
+  return {
+    hook,
+    hookInstance: randomUUID(),
+    context: { userId: 'Practitioner/demo-practitioner', patientId, ...(extraContext ?? {}) },
+    ...rest,
+  };
+}
+
+/** Fetches every prefetch template of a service from a FHIR server, as an EHR would. */
+export async function fullPrefetch(
+  prefetch: Record<string, string>,
+  fhirBase: string,
+  patientId: string,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, template] of Object.entries(prefetch)) {
+    const url = `${fhirBase}/${template.replace(/\{\{context\.patientId\}\}/g, encodeURIComponent(patientId))}`;
+    const res = await fetch(url, { headers: { accept: 'application/fhir+json' } });
+    out[key] = res.ok ? await res.json() : null;
+  }
+  return out;
+}
