@@ -86,7 +86,9 @@ export function createApp(deps: AppDeps) {
   app.get('/cds-services', (_req, res) => {
     res.json(discovery);
   });
-  app.get('/sources/:doc', createSourcesHandler(deps.citedSections, deps.slug));
+  const sources = createSourcesHandler(deps.citedSections, deps.slug);
+  app.get('/sources', sources);
+  app.get('/sources/:doc', sources);
 
   const knownService = (req: Request, res: Response, next: NextFunction) => {
     if (!serviceIds.has(String(req.params.id))) {
@@ -170,6 +172,6 @@ function routeLabel(path: string, serviceIds: Set<string>): string {
     return m[2] ? `${known}/feedback` : known;
   }
   if (['/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
-  if (path.startsWith('/sources/')) return 'sources';
+  if (path === '/sources' || path.startsWith('/sources/')) return 'sources';
   return 'other';
 }

@@ -75,4 +75,11 @@ describe('health, readiness, metrics, sources', () => {
     }
     expect((await request(stack.app).get('/sources/999')).status).toBe(404);
   });
+
+  test('the sources index links every document and carries the anchor service cards point to', async () => {
+    const res = await request(stack.app).get('/sources');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('id="service"');
+    for (const doc of stack.runtime.deps.citedSections.keys()) expect(res.text).toContain(`href="sources/${doc}"`);
+  });
 });

@@ -43,7 +43,7 @@ describe('patient-view with full prefetch and with FHIR fallback', () => {
     ['pat-iss-nmol', ['stage-iss']],
     ['pat-mgus', []],
     ['pat-no-data', []],
-    ['pat-dara-apheresis', []],
+    ['pat-dara-apheresis', ['stage-iss']],
   ];
   test.each(cases)('%s gives %j either way', async (patientId, expected) => {
     const prefetch = await fullPrefetch(service('heme-patient-view').prefetch, fhir.baseUrl, patientId);

@@ -329,6 +329,7 @@ describe('renderCards', () => {
       expect(card.indicator).toBe('info');
       expect(card.source).toEqual({
         label: 'heme-cds',
+        url: 'http://127.0.0.1:8080/sources#service',
         topic: { system: 'urn:heme-cds:rule', code: 'service.data-unavailable', display: 'Data utilgjengelig' },
       });
       expect(card.detail).toContain('Data som ikke kunne hentes: prøvesvar og observasjoner, legemiddelforordninger.');

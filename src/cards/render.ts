@@ -295,9 +295,9 @@ class CardRenderer {
   source(topicCode: string, title: string): Source {
     const topic: Coding = { system: RULE_TOPIC_SYSTEM, code: topicCode, display: title };
     const citation = this.template.citation;
-    if (!citation) return { label: SERVICE_SOURCE_LABEL, topic };
-    const doc = this.opts.templates.documents[citation.document]?.short[this.locale] ?? citation.document;
     const base = this.opts.sourceBaseUrl.replace(/\/+$/, '');
+    if (!citation) return { label: SERVICE_SOURCE_LABEL, url: `${base}#service`, topic };
+    const doc = this.opts.templates.documents[citation.document]?.short[this.locale] ?? citation.document;
     return {
       label: `${doc}: ${citation.section}`,
       url: `${base}/${encodeURIComponent(citation.document)}#${sectionSlug(citation.section)}`,

@@ -57,7 +57,24 @@ export function createSourcesHandler(sectionsByDoc: Map<string, string[]>, slug:
     const text = readFileSync(fromRoot('sources', doc.file), 'utf8');
     pages.set(id, renderSourcePage(doc, text, sectionsByDoc.get(id) ?? [], slug));
   }
+  // The index is where cards that cite no seed (service messages such as service.data-unavailable)
+  // point their source.url: every card links somewhere a clinician can read what it rests on.
+  const indexPage =
+    '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>heme-cds: kilder / sources</title></head><body>' +
+    '<h1>heme-cds: kilder / sources</h1><ul>' +
+    Object.entries(index)
+      .map(([id, doc]) => `<li><a href="sources/${encodeURIComponent(id)}">${escapeHtml(doc.title.nb)}</a> (${escapeHtml(doc.title.en)})</li>`)
+      .join('') +
+    '</ul><h2 id="service">Tjenestemeldinger / service messages</h2>' +
+    '<p>Kort med emnekode <code>service.*</code> kommer fra tjenesten selv, ikke fra en kilde: de sier hvilke data som ' +
+    'ikke kunne hentes og hvilke kontroller som derfor ikke ble gjort.</p>' +
+    '<p>Cards with a topic code <code>service.*</code> come from the service itself, not from a source document: they say ' +
+    'which data could not be obtained and which checks were therefore not run.</p></body></html>';
   return function sources(req: Request, res: Response): void {
+    if (req.params.doc === undefined) {
+      res.type('html').set('Cache-Control', 'public, max-age=3600').send(indexPage);
+      return;
+    }
     const page = pages.get(String(req.params.doc));
     if (!page) {
       res.status(404).json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'unknown source document' }] });
