@@ -1,0 +1,28 @@
+// Calendar arithmetic for rules. Time always comes from the evaluation context (the request clock),
+// never from Date.now(), so every rule is deterministic in tests.
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function isValidDate(d: Date | undefined): d is Date {
+  return d !== undefined && Number.isFinite(d.getTime());
+}
+
+/** `days` after (positive) or before (negative) `from`. */
+export function addDays(from: Date, days: number): Date {
+  return new Date(from.getTime() + days * DAY_MS);
+}
+
+/** Signed difference `later - earlier` in (fractional) days. */
+export function daysBetween(earlier: Date, later: Date): number {
+  return (later.getTime() - earlier.getTime()) / DAY_MS;
+}
+
+/** True when `date` lies no more than `days` before `now` (a future date counts as within). */
+export function withinDaysBefore(date: Date, now: Date, days: number): boolean {
+  return daysBetween(date, now) <= days;
+}
+
+/** ISO calendar date (YYYY-MM-DD) for card parameters and FHIR `date` fields. */
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
