@@ -1,6 +1,7 @@
 import type { Finding, Hook } from '../types.js';
 import { vzvProphylaxis } from './vzv-prophylaxis.js';
 import { context, draftOrder, medication, snapshot } from './snapshot-factory.test-support.js';
+import { renderBoth } from './render.test-support.js';
 import type { PatientSnapshot } from '../types.js';
 
 function run(s: PatientSnapshot, hook: Hook): Finding[] {
@@ -173,5 +174,14 @@ describe('vzv-prophylaxis', () => {
       });
       expect(only(run(s, 'patient-view'))).toMatchObject({ outcome: 'not-evaluable', subject: 'patient', indicator: 'warning' });
     });
+  });
+});
+
+describe('vzv-prophylaxis cards', () => {
+  it('render valid cards in both languages with the valaciclovir suggestion', () => {
+    const s = snapshot({ draftOrders: [draftOrder('bortezomib')] });
+    const { nb, en } = renderBoth(vzvProphylaxis.evaluate(s, context('order-sign')), 'order-sign');
+    expect(nb[0]?.summary).toMatch(/valaciklovir 250 mg x 2/);
+    expect(en[0]?.suggestions?.[0]?.actions?.[0]?.resource?.resourceType).toBe('MedicationRequest');
   });
 });

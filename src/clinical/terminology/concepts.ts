@@ -1,7 +1,8 @@
 // Terminology as data: concepts.json at the project root holds every concept the rules use and the
 // codes that identify it; a site file (TERMINOLOGY_FILE) adds local codes (NLK, FEST, local) without
 // a code change. This module reads, validates and merges the two; matcher.ts builds the indexes.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fromRoot } from '../../paths.js';
 import { buildTerminology } from './matcher.js';
@@ -331,6 +332,38 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
+/**
+ * The shipped terminology: `terminology/concepts.json` plus one `concepts.<area>.json` per clinical
+ * area (e.g. `concepts.cml.json`), so that the codes of one area are reviewed in one file. The area
+ * files add concepts and systems; they may not redefine a concept or an alias another file holds.
+ */
+function readBaseFiles(dir: string): unknown {
+  const main = readJson(join(dir, 'concepts.json'), 'terminology/concepts.json') as {
+    systems?: Record<string, string[]>;
+    concepts?: Record<string, unknown>;
+  };
+  const areaFiles = readdirSync(dir)
+    .filter((f) => /^concepts\.[a-z0-9-]+\.json$/.test(f))
+    .sort();
+  if (!main.systems || !main.concepts) return main;
+  const systems = { ...main.systems };
+  const concepts = { ...main.concepts };
+  const problems: string[] = [];
+  for (const file of areaFiles) {
+    const area = readJson(join(dir, file), `terminology/${file}`) as { systems?: Record<string, string[]>; concepts?: Record<string, unknown> };
+    for (const [alias, uris] of Object.entries(area.systems ?? {})) {
+      if (systems[alias]) problems.push(`terminology/${file}: system alias "${alias}" is already defined`);
+      else systems[alias] = uris;
+    }
+    for (const [id, def] of Object.entries(area.concepts ?? {})) {
+      if (concepts[id]) problems.push(`terminology/${file}: concept "${id}" is already defined`);
+      else concepts[id] = def;
+    }
+  }
+  if (problems.length) fail('terminology', problems);
+  return { ...main, systems, concepts };
+}
+
 /** Build a Terminology from already parsed data (tests, tools). */
 export function terminologyFromData(base: unknown, site?: unknown): Terminology {
   return buildTerminology(mergeTerminologyData(base, site));
@@ -340,8 +373,8 @@ export function terminologyFromData(base: unknown, site?: unknown): Terminology 
  * Read terminology/concepts.json and, when given, the site file (TERMINOLOGY_FILE), validate both
  * and build the lookup indexes. Call once at startup; throws a descriptive Error on any problem.
  */
-export function loadTerminology(siteFile?: string): Terminology {
-  const base = readJson(fromRoot('terminology', 'concepts.json'), 'terminology/concepts.json');
+export function loadTerminology(siteFile?: string, dir: string = fromRoot('terminology')): Terminology {
+  const base = readBaseFiles(dir);
   const site = siteFile ? readJson(siteFile, 'site terminology file') : undefined;
   return buildTerminology(mergeTerminologyData(base, site, `site terminology file ${siteFile ?? ''}`.trim()));
 }

@@ -148,3 +148,32 @@ describe('broken concepts.json', () => {
     expect(() => terminologyFromData({ systems: {} })).toThrow(/concepts/);
   });
 });
+
+describe('terminology area files', () => {
+  const main = {
+    systems: { loinc: ['http://loinc.org'] },
+    concepts: { 'lab:albumin': { kind: 'lab', display: { nb: 'Albumin', en: 'Albumin' }, codes: [{ system: 'loinc', code: '1751-7' }], canonicalUnit: 'g/L' } },
+  };
+  const area = {
+    systems: { sct: ['http://snomed.info/sct'] },
+    concepts: { 'cond:cml': { kind: 'condition', display: { nb: 'KML', en: 'CML' }, codes: [{ system: 'sct', code: '92818009' }] } },
+  };
+  function dirWith(files: Record<string, unknown>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'heme-term-'));
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(data));
+    return dir;
+  }
+
+  it('merges concepts.<area>.json files into the shipped terminology', () => {
+    const t = loadTerminology(undefined, dirWith({ 'concepts.json': main, 'concepts.cml.json': area, 'notes.json': { ignored: true } }));
+    expect(t.matchCodeableConcept({ coding: [{ system: 'http://snomed.info/sct', code: '92818009' }] })).toEqual(['cond:cml']);
+    expect(t.matchCodeableConcept({ coding: [{ system: 'http://loinc.org', code: '1751-7' }] })).toEqual(['lab:albumin']);
+  });
+
+  it('refuses an area file that redefines a concept or a system alias', () => {
+    const dup = { systems: { loinc: ['http://loinc.org'] }, concepts: { 'lab:albumin': main.concepts['lab:albumin'] } };
+    expect(() => loadTerminology(undefined, dirWith({ 'concepts.json': main, 'concepts.dup.json': dup }))).toThrow(
+      /system alias "loinc" is already defined[\s\S]*concept "lab:albumin" is already defined/,
+    );
+  });
+});
