@@ -150,6 +150,65 @@ describe('FHIR server failures', () => {
     expect(topics(res.body)).toContain('service.data-unavailable');
   });
 
+  /** A FHIR server in front of the demo one: delays, counts in-flight requests, or fails with `status`. */
+  async function proxy(opts: { delayMs: number; status?: number }) {
+    const seen = { inFlight: 0, maxInFlight: 0, requests: 0, authorization: new Set<string>() };
+    const server = createServer((req, res) => {
+      seen.requests += 1;
+      seen.inFlight += 1;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      seen.authorization.add(String(req.headers.authorization));
+      setTimeout(() => {
+        void (async () => {
+          try {
+            if (opts.status) {
+              res.writeHead(opts.status, { 'content-type': 'application/fhir+json' });
+              res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }));
+              return;
+            }
+            const upstream = await fetch(`${fhir.baseUrl}${(req.url ?? '').replace(/^\/fhir/, '')}`, { headers: { accept: 'application/fhir+json' } });
+            res.writeHead(upstream.status, { 'content-type': 'application/fhir+json' });
+            res.end(await upstream.text());
+          } finally {
+            seen.inFlight -= 1;
+          }
+        })();
+      }, opts.delayMs);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+    const close = () => new Promise((r) => { server.closeAllConnections(); server.close(r); });
+    return { url, seen, close };
+  }
+
+  test('fallback queries go out at once, each with the bearer token, and give the same cards', async () => {
+    const p = await proxy({ delayMs: 150 });
+    try {
+      const auth = { access_token: 'tok-123', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'heme-cds' };
+      const res = await call('heme-patient-view', hookBody('patient-view', 'pat-bortezomib-no-valaciclovir', { fhirServer: p.url, fhirAuthorization: auth }));
+      expect(res.status).toBe(200);
+      expect(topics(res.body)).toEqual(expect.arrayContaining(['stage-iss', 'vzv-prophylaxis']));
+      expect(topics(res.body)).not.toContain('service.data-unavailable');
+      const queries = Object.keys(service('heme-patient-view').prefetch).length;
+      // Every prefetch query was in flight at the same time (the Medication lookup follows them).
+      expect(p.seen.maxInFlight).toBeGreaterThanOrEqual(queries);
+      expect([...p.seen.authorization]).toEqual(['Bearer tok-123']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test.each([500, 401, 404])('a FHIR server answering %i: 200 with the data-unavailable card', async (status) => {
+    const p = await proxy({ delayMs: 0, status });
+    try {
+      const res = await call('heme-patient-view', hookBody('patient-view', 'pat-new-myeloma', { fhirServer: p.url }));
+      expect(res.status).toBe(200);
+      expect(topics(res.body)).toEqual(['service.data-unavailable']);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('a hanging server: answered within the deadline with the data-unavailable card', async () => {
     const t0 = Date.now();
     const res = await call('heme-patient-view', hookBody('patient-view', 'pat-new-myeloma', { fhirServer: hangingUrl }));
@@ -327,7 +386,7 @@ describe('bad input never gets a 5xx', () => {
     ['unknown service', () => request(stack.app).post('/cds-services/does-not-exist').send(valid()), 404],
     ['GET on a service', () => request(stack.app).get('/cds-services/heme-patient-view'), 404],
   ];
-  test.each(cases)('%s → %i', async (_name, send, status) => {
+  test.each(cases.map(([name, send, status]) => [name, status, send] as const))('%s → %i', async (_name, status, send) => {
     const res = await send();
     expect(res.status).toBe(status);
     expect(res.headers['access-control-allow-origin']).toBe('*');

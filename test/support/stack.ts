@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { TrustedClient } from '../../src/protocol/auth.js';
+import express from 'express';
+import { validateHemeResponse } from '../../src/protocol/schemas/index.js';
 
 // Builds the real service (runtime + express app) for HTTP tests: real storage (in-memory PGlite),
 // real rules and card templates, real logger writing into a buffer the test can inspect.
@@ -14,9 +16,35 @@ export const PUBLIC_BASE = 'http://cds.test';
 
 export interface TestStack {
   runtime: Runtime;
-  app: Runtime['app'];
+  /** The service app behind a checker that validates every hook response it sends. */
+  app: express.Express;
   logs: string[];
+  /** Hook responses (status 200) that failed the CDS Hooks 2.0 + house schema; `close()` fails on any. */
+  invalidResponses: string[];
   close(): Promise<void>;
+}
+
+const HOOK_PATH = /^\/cds-services\/[^/]+$/;
+
+/**
+ * Every 200 answer to a hook call that any HTTP test produces is validated against our ajv schema of
+ * the CDS Hooks 2.0 response (plus the house rules), not only the ones a test looks at.
+ */
+function validatingApp(inner: Runtime['app'], invalid: string[]): express.Express {
+  const outer = express();
+  outer.use((req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      if (req.method === 'POST' && HOOK_PATH.test(req.path) && res.statusCode === 200) {
+        const check = validateHemeResponse(body);
+        if (!check.ok) invalid.push(`${req.path}: ${check.errors.join('; ')}`);
+      }
+      return json(body);
+    };
+    next();
+  });
+  outer.use(inner);
+  return outer;
 }
 
 export async function startStack(
@@ -51,11 +79,16 @@ export async function startStack(
     memoryStorage: true,
     ...(opts.now ? { clock: () => opts.now as Date } : {}),
   });
+  const invalidResponses: string[] = [];
   return {
     runtime,
-    app: runtime.app,
+    app: validatingApp(runtime.app, invalidResponses),
     logs,
-    close: () => runtime.close(),
+    invalidResponses,
+    close: async () => {
+      await runtime.close();
+      if (invalidResponses.length > 0) throw new Error(`invalid CDS Hooks responses:\n${invalidResponses.join('\n')}`);
+    },
   };
 }
 
