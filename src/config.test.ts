@@ -30,8 +30,15 @@ describe('loadConfig', () => {
     ['PUBLIC_BASE_URL', 'ftp://x'],
     ['CDS_JWT_ALGORITHMS', 'HS256'],
     ['CDS_JWT_ALGORITHMS', 'none'],
+    ['WORKERS', '0'],
+    ['WORKERS', 'two'],
   ])('%s=%s is refused', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+  test('WORKERS: one by default; several only with a shared PostgreSQL database', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/DATABASE_URL/);
+    expect(loadConfig({ WORKERS: '2', DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test' }).workers).toBe(2);
   });
 });
 

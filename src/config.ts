@@ -26,6 +26,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Allowed CORS origins; `*` = any (the CDS Hooks sandbox and other browser clients). */
   corsOrigins: string[];
+  /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,7 +88,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pseudonymSecret: env.PSEUDONYM_SECRET?.trim() || undefined,
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
+    workers: workersOf(env),
   };
+}
+
+function workersOf(env: NodeJS.ProcessEnv): number {
+  const workers = intIn('WORKERS', env.WORKERS, 1, 1, 64);
+  // The embedded PGlite database belongs to one process; replay protection and the audit must be
+  // shared by every worker, so several workers need PostgreSQL.
+  if (workers > 1 && !env.DATABASE_URL?.trim()) {
+    throw new ConfigError('WORKERS > 1 needs DATABASE_URL (PostgreSQL): the embedded database cannot be shared between processes');
+  }
+  return workers;
 }
 
 export function isLoopbackHost(host: string): boolean {

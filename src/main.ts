@@ -1,18 +1,68 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { createRuntime } from './runtime.js';
 import { startDemoFhirServer, type DemoFhirServer } from './demo-fhir/server.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
-async function main(): Promise<void> {
-  let config;
+// With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
+// stateless workers that share the port (node:cluster), each with its own runtime on the shared
+// PostgreSQL database.
+
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     process.stderr.write(`heme-cds: configuration error: ${(err as Error).message}\n`);
     process.exit(2);
   }
+}
+
+async function startDemo(config: Config, logger: ReturnType<typeof createLogger>): Promise<DemoFhirServer | undefined> {
+  if (!config.demoFhir) return undefined;
+  const demo = await startDemoFhirServer({ host: config.host, port: config.demoFhirPort });
+  logger.info({ event: 'demo-fhir.started', baseUrl: demo.baseUrl }, `demo FHIR server (synthetic patients) at ${demo.baseUrl}`);
+  return demo;
+}
+
+async function primary(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const demo = await startDemo(config, logger);
+  let stopping = false;
+  const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) void demo?.close().finally(() => process.exit(0));
+      return;
+    }
+    if (code === 2) {
+      // Exit code 2 is a start-up failure (configuration, card files, database): every new worker
+      // would fail the same way, so the whole service stops with it instead of looping.
+      logger.fatal({ event: 'worker.startup-failed' }, 'a worker could not start; stopping');
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      void demo?.close().finally(() => process.exit(2));
+      return;
+    }
+    // A crashed worker is replaced; the others keep serving meanwhile.
+    logger.error({ event: 'worker.exited', code, signal }, 'worker exited; starting a new one');
+    setTimeout(fork, 500).unref();
+    void worker;
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'shutdown', signal }, 'stopping workers (each drains its in-flight requests)');
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 20_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function serve(config: Config, opts: { withDemo: boolean }): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   let runtime;
@@ -24,11 +74,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  let demo: DemoFhirServer | undefined;
-  if (config.demoFhir) {
-    demo = await startDemoFhirServer({ host: config.host, port: config.demoFhirPort });
-    logger.info({ event: 'demo-fhir.started', baseUrl: demo.baseUrl }, `demo FHIR server (synthetic patients) at ${demo.baseUrl}`);
-  }
+  const demo = opts.withDemo ? await startDemo(config, logger) : undefined;
 
   const server: Server = runtime.app.listen(config.port, config.host);
   server.keepAliveTimeout = 65_000;
@@ -39,7 +85,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   logger.info(
-    { event: 'startup.ready', host: config.host, port: config.port, auth: runtime.deps.authenticator ? 'required' : 'off' },
+    { event: 'startup.ready', host: config.host, port: config.port, auth: runtime.deps.authenticator ? 'required' : 'off', pid: process.pid },
     `heme-cds listening on http://${config.host}:${config.port} (discovery: ${config.publicBaseUrl}/cds-services)`,
   );
 
@@ -65,4 +111,6 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+const config = readConfig();
+if (config.workers > 1 && cluster.isPrimary) void primary(config);
+else void serve(config, { withDemo: config.workers === 1 });
