@@ -5,6 +5,7 @@ import { buildSnapshot } from '../clinical/snapshot/build.js';
 import { runRules } from '../clinical/engine.js';
 import { renderCards } from '../cards/render.js';
 import type { Card } from '../cards/types.js';
+import { FhirCircuitBreakers } from './circuit-breakers.js';
 import { validateHookRequest } from './schemas/index.js';
 import { PreconditionFailed, resolvePrefetch, type HookRequestData } from './prefetch.js';
 import { sendError } from './errors.js';
@@ -52,6 +53,8 @@ const DOMAIN_LABELS: Record<string, Record<Locale, string>> = {
 export function createInvokeHandler(deps: AppDeps) {
   const { services, templates, terminology, config, metrics, logger, auditWriter } = deps;
   const byId = new Map(services.map((s) => [s.id, s]));
+  // Per process: each worker learns for itself that a FHIR server is down.
+  const breakers = new FhirCircuitBreakers();
   const ruleTitle = (ruleId: string, locale: Locale) => templates.get(ruleId)?.title[locale] ?? ruleId;
   const displayOf = (id: string, locale: Locale): string => {
     if (id.startsWith('domain:')) return DOMAIN_LABELS[id.slice(7)]?.[locale] ?? id.slice(7);
@@ -85,6 +88,7 @@ export function createInvokeHandler(deps: AppDeps) {
       resolved = await resolvePrefetch(service, request, {
         fetchDeadline: deadlineAt - Math.min(COMPUTE_RESERVE_MS, Math.floor(config.deadlineMs / 4)),
         perRequestTimeoutMs: config.deadlineMs,
+        breakers,
       });
     } catch (err) {
       if (err instanceof PreconditionFailed) {

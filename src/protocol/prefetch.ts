@@ -3,6 +3,7 @@ import type { Bundle, Medication, Patient, Resource } from 'fhir/r4.js';
 import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
 import type { ServiceDefinition } from '../services.js';
+import { isOpenCircuit, type FhirCircuitBreakers } from './circuit-breakers.js';
 
 // Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
 // data), an OperationOutcome (the client failed), or absent (not attempted). Whatever the client did
@@ -29,7 +30,7 @@ export interface ResolvedData {
   /** Prefetch keys that could not be had (fetch failed or deadline). */
   unavailable: string[];
   deadlineHit: boolean;
-  fhirCalls: { outcome: 'ok' | 'error' | 'timeout' }[];
+  fhirCalls: { outcome: 'ok' | 'error' | 'timeout' | 'circuit-open' }[];
 }
 
 export interface ResolveOptions {
@@ -39,6 +40,8 @@ export interface ResolveOptions {
   perRequestTimeoutMs: number;
   /** Most `next` pages followed per search. */
   maxPages?: number;
+  /** Circuit breakers per FHIR base URL; without them every request goes out. */
+  breakers?: FhirCircuitBreakers;
 }
 
 /** What the FHIR server or client gave us, classified. */
@@ -120,7 +123,7 @@ function sameOrigin(a: string, b: string): boolean {
 }
 
 class FetchBudget {
-  calls: { outcome: 'ok' | 'error' | 'timeout' }[] = [];
+  calls: { outcome: 'ok' | 'error' | 'timeout' | 'circuit-open' }[] = [];
   deadlineHit = false;
   private readonly client: Client;
 
@@ -151,12 +154,16 @@ class FetchBudget {
     }
     const timeout = Math.min(remaining, this.opts.perRequestTimeoutMs);
     const signal = AbortSignal.timeout(timeout);
+    const send = () => this.client.request(url, { method: 'GET', options: { signal } });
     try {
-      const result = (await this.client.request(url, { method: 'GET', options: { signal } })) as unknown;
+      const breaker = this.opts.breakers?.forServer(this.base);
+      const result = (await (breaker ? breaker.execute(send) : send())) as unknown;
       this.calls.push({ outcome: 'ok' });
       return isResource(result) ? result : undefined;
-    } catch {
-      if (signal.aborted) {
+    } catch (err) {
+      if (isOpenCircuit(err)) {
+        this.calls.push({ outcome: 'circuit-open' });
+      } else if (signal.aborted) {
         this.calls.push({ outcome: 'timeout' });
         if (Date.now() >= this.opts.fetchDeadline - 5) this.deadlineHit = true;
       } else {

@@ -1,4 +1,8 @@
 import type { Rule } from '../types.js';
+import { thromboprophylaxisImid } from './thromboprophylaxis-imid.js';
+import { vzvProphylaxisStopCd4 } from './vzv-prophylaxis-stop-cd4.js';
+import { pjpProphylaxis } from './pjp-prophylaxis.js';
 
 // Catalogue A.9 prophylaxis and premedication: the rules of this area, in catalogue order.
-export const prophylaxisRules: Rule[] = [];
+// `vzv-prophylaxis` (second in the catalogue) is registered in index.ts itself.
+export const prophylaxisRules: Rule[] = [thromboprophylaxisImid, vzvProphylaxisStopCd4, pjpProphylaxis];

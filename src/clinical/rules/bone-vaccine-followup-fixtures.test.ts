@@ -1,0 +1,84 @@
+// The demo patients of this area (fixtures/pat-bvf-*.json) through the real snapshot builder and
+// the area's rules, with the fixtures' reference date.
+import { readFileSync } from 'node:fs';
+import type { Bundle, Resource } from 'fhir/r4.js';
+import { fromRoot } from '../../paths.js';
+import { buildSnapshot } from '../snapshot/build.js';
+import type { SnapshotInput } from '../snapshot/input.js';
+import { loadTerminology } from '../terminology/concepts.js';
+import type { DataDomain, Finding, Hook } from '../types.js';
+import { boneVaccineFollowupRules } from './bone-vaccine-followup.rules.js';
+import { medicationRequest } from './bone-vaccine-followup-fhir.test-support.js';
+
+const NOW = new Date('2026-11-22T12:00:00+01:00');
+const terminology = loadTerminology();
+const DOMAIN: Record<string, DataDomain> = {
+  Observation: 'observations',
+  Condition: 'conditions',
+  MedicationRequest: 'medicationRequests',
+  MedicationStatement: 'medicationStatements',
+  MedicationAdministration: 'medicationAdministrations',
+  Procedure: 'procedures',
+  ServiceRequest: 'serviceRequests',
+};
+
+function cards(patientId: string, hook: Hook, drafts: Resource[] = []): string[] {
+  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${patientId}.json`), 'utf8')) as Bundle;
+  const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
+  const byDomain: Partial<Record<DataDomain, Resource[]>> = {};
+  for (const r of resources) {
+    const d = DOMAIN[r.resourceType];
+    if (d) (byDomain[d] ??= []).push(r);
+  }
+  const input: SnapshotInput = {
+    patientId,
+    resources: byDomain,
+    medications: resources.filter((r) => r.resourceType === 'Medication') as SnapshotInput['medications'],
+    draftOrders: drafts.map((d) => ({ ...d, subject: { reference: `Patient/${patientId}` } }) as Resource),
+    unavailable: [],
+  };
+  const snapshot = buildSnapshot(input, terminology, NOW);
+  const findings: Finding[] = boneVaccineFollowupRules.filter((r) => r.hooks.includes(hook)).flatMap((r) => r.evaluate(snapshot, { now: NOW, hook }));
+  return findings.map((f) => `${f.ruleId}${f.outcome === 'not-evaluable' ? '.not-evaluable' : ''}:${f.variant}:${f.indicator ?? '-'}`);
+}
+
+const draft = (id: string, atc: string): Resource => medicationRequest(id, { codings: [{ system: 'http://www.whocc.no/atc', code: atc }] }, { status: 'draft' });
+
+describe('bone, vaccine and follow-up demo patients', () => {
+  it('pat-bvf-zoledronate-low-egfr: GFR 29.9 warning, no dental record; denosumab reminder', () => {
+    expect(cards('pat-bvf-zoledronate-low-egfr', 'patient-view')).toEqual([
+      'bisphosphonate-schedule:gfr-below-30:warning',
+      'bisphosphonate-dental-calcium:dental-missing:warning',
+    ]);
+    expect(cards('pat-bvf-zoledronate-low-egfr', 'order-select', [draft('z', 'M05BA08')])).toEqual(['bisphosphonate-schedule:gfr-below-30:info']);
+    expect(cards('pat-bvf-zoledronate-low-egfr', 'order-sign', [draft('z', 'M05BA08')])).toEqual(['bisphosphonate-schedule:gfr-below-30:warning']);
+    expect(cards('pat-bvf-zoledronate-low-egfr', 'order-sign', [draft('d', 'M05BX04')])).toEqual(['denosumab-safety:ordered:-']);
+  });
+
+  it('pat-bvf-zoledronate-no-egfr: eGFR older than 14 days and no calcium -> not evaluable', () => {
+    expect(cards('pat-bvf-zoledronate-no-egfr', 'patient-view')).toEqual(['bisphosphonate-schedule.not-evaluable:default:warning']);
+    expect(cards('pat-bvf-zoledronate-no-egfr', 'order-sign', [draft('z', 'M05BA08')])).toEqual(['bisphosphonate-schedule.not-evaluable:default:warning']);
+    expect(cards('pat-bvf-zoledronate-no-egfr', 'order-sign', [draft('d', 'M05BX04')])).toEqual(['denosumab-safety.not-evaluable:default:-']);
+  });
+
+  it('pat-bvf-post-hmas: live vaccines after HMAS; denosumab stopped without the final dose', () => {
+    expect(cards('pat-bvf-post-hmas', 'patient-view')).toEqual(['denosumab-safety:stopped:-']);
+    expect(cards('pat-bvf-post-hmas', 'order-sign', [draft('y', 'J07BL01'), draft('b', 'J07AN01'), draft('v', 'J07BK01')])).toEqual([
+      'vaccine-live-contraindication:yellow-fever-early:warning',
+      'vaccine-live-contraindication:bcg:critical',
+      'vaccine-live-contraindication:live-after-hmas:critical',
+    ]);
+  });
+
+  it('pat-bvf-mgus-rising: follow-up incomplete and M-protein up 5.5 g/L', () => {
+    expect(cards('pat-bvf-mgus-rising', 'patient-view')).toEqual(['mgus-followup:default:-', 'mgus-rereferral-trigger:mprotein:-']);
+  });
+
+  it('pat-bvf-mgus-nodate: MGUS follow-up cannot be scheduled', () => {
+    expect(cards('pat-bvf-mgus-nodate', 'patient-view')).toEqual(['mgus-followup.not-evaluable:default:-']);
+  });
+
+  it('pat-mgus (existing): no MGUS follow-up card on 2026-11-22', () => {
+    expect(cards('pat-mgus', 'patient-view')).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import type { LabValue, PatientSnapshot, UsedValue } from '../types.js';
+import { labNearest, latestLab, usedLab } from './support/labs.js';
+
+// Shared vocabulary of the myeloma-defining-event (MDE) assessments (catalogue A.1). The mde-*
+// modules are pure functions, not Rules: they never make cards of their own (contract item 8);
+// the classify-* rules show their results as criteria and values in their own card detail.
+
+export type MdeStatus = 'met' | 'not-met' | 'unknown';
+
+export interface MdeResult {
+  status: MdeStatus;
+  /** Values the assessment used, with dates and units. */
+  values: UsedValue[];
+  /** Concept ids needed for a definite answer that are missing (only when `status` is unknown, or an arm could not be evaluated). */
+  missing: string[];
+  /** Criterion keys (shared by every classify-* card file) that are met / not met. */
+  met: string[];
+  notMet: string[];
+}
+
+/**
+ * Where classification values are read (A.0.5 «≤ 60 days around the diagnosis date; else the latest
+ * value»): the value nearest the diagnosis date within the window; when none lies in it, or no
+ * diagnosis date is known, the latest value up to now. Classification is re-assessed over time
+ * (smouldering → active), so a later value is better than none; staging reads the window strictly.
+ */
+export interface ReadPoint {
+  /** Diagnosis date of the myeloma-spectrum condition; undefined = use the latest value. */
+  diagnosisDate?: Date;
+  now: Date;
+}
+
+/** A.0.5 (proposal): classification labs within ±60 days of the diagnosis date; outside = missing. */
+export const CLASSIFICATION_WINDOW_DAYS = 60;
+
+/** Float-safe comparisons: a computed 2.4 + 0.25 must equal a reported 2.65. */
+const EPS = 1e-9;
+export const gt = (a: number, b: number): boolean => a - b > EPS;
+export const lt = (a: number, b: number): boolean => b - a > EPS;
+export const ge = (a: number, b: number): boolean => !lt(a, b);
+export const le = (a: number, b: number): boolean => !gt(a, b);
+
+export function readLab(snapshot: PatientSnapshot, concept: string, unit: string, at: ReadPoint): LabValue | undefined {
+  return labNearest(snapshot, concept, unit, at.diagnosisDate, CLASSIFICATION_WINDOW_DAYS, at.now) ?? latestLab(snapshot, concept, unit, at.now);
+}
+
+export function used(v: LabValue | undefined): UsedValue[] {
+  return v ? [usedLab(v)] : [];
+}
+
+/** Combines statuses: met if any is met, not met only if all are not met, else unknown. */
+export function anyOf(statuses: MdeStatus[]): MdeStatus {
+  if (statuses.includes('met')) return 'met';
+  if (statuses.every((s) => s === 'not-met')) return 'not-met';
+  return 'unknown';
+}
+
+export function result(status: MdeStatus, parts: Partial<Omit<MdeResult, 'status'>> = {}): MdeResult {
+  return { status, values: parts.values ?? [], missing: parts.missing ?? [], met: parts.met ?? [], notMet: parts.notMet ?? [] };
+}

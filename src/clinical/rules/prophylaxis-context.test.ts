@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../../paths.js';
+import { buildSnapshot } from '../snapshot/build.js';
+import type { SnapshotInput } from '../snapshot/input.js';
+import { loadTerminology } from '../terminology/concepts.js';
+import type { DataDomain, Hook } from '../types.js';
+import { addMonths, bispecificStart, carTReinfusion, cd4Since, hmasDone } from './prophylaxis-context.js';
+import { context, lab, labsByConcept, medication, procedure, snapshot } from './snapshot-factory.test-support.js';
+import { pjpProphylaxis } from './pjp-prophylaxis.js';
+import { thromboprophylaxisImid } from './thromboprophylaxis-imid.js';
+import { vzvProphylaxis } from './vzv-prophylaxis.js';
+import { vzvProphylaxisStopCd4 } from './vzv-prophylaxis-stop-cd4.js';
+
+describe('prophylaxis-context', () => {
+  it('adds calendar months, clamping to the month end', () => {
+    expect(addMonths(new Date('2026-08-22T10:00:00Z'), 3).toISOString()).toBe('2026-11-22T10:00:00.000Z');
+    expect(addMonths(new Date('2026-11-30T00:00:00Z'), 3).toISOString()).toBe('2027-02-28T00:00:00.000Z');
+  });
+
+  it('dates CAR-T by the newest administration or done Procedure, bispecifics by the first dose', () => {
+    const s = snapshot({
+      administrations: [
+        medication({ display: 'Carvykti', concepts: ['class:car-t'] }, { source: 'MedicationAdministration', id: 'a', occurredAt: '2026-01-01' }),
+        medication({ display: 'Tec', concepts: ['class:bispecific'] }, { source: 'MedicationAdministration', id: 'b2', occurredAt: '2026-03-01' }),
+        medication({ display: 'Tec', concepts: ['class:bispecific'] }, { source: 'MedicationAdministration', id: 'b1', occurredAt: '2026-02-01' }),
+      ],
+      procedures: [procedure('proc:car-t-infusion', { date: '2026-02-01' }), procedure('proc:car-t-infusion', { source: 'ServiceRequest', date: '2026-06-01' })],
+    });
+    expect(carTReinfusion(s)?.date).toEqual(new Date('2026-02-01'));
+    expect(bispecificStart(s)?.date).toEqual(new Date('2026-02-01'));
+    expect(bispecificStart(snapshot({ medications: [medication({ display: 'Tec', concepts: ['class:bispecific'] }, { date: '2026-04-01' })] }))?.date).toEqual(new Date('2026-04-01'));
+    expect(hmasDone(snapshot({ procedures: [procedure('proc:hsct', { date: '2026-05-01' })] }))?.date).toEqual(new Date('2026-05-01'));
+  });
+
+  it('takes the newest CD4 since the treatment, not before it', () => {
+    const s = snapshot({ labs: labsByConcept(lab('lab:cd4', 0.1, '10*9/L', '2026-01-01'), lab('lab:cd4', 0.3, '10*9/L', '2026-03-01')) });
+    expect(cd4Since(s, new Date('2026-02-01'), new Date('2026-11-22'))?.value).toBe(0.3);
+    expect(cd4Since(s, new Date('2026-04-01'), new Date('2026-11-22'))).toBeUndefined();
+  });
+});
+
+/** The fixture patients of this area, built by the real snapshot builder at the fixtures' reference date. */
+describe('prophylaxis fixture patients', () => {
+  const NOW = new Date('2026-11-22T10:00:00+01:00');
+  const terminology = loadTerminology();
+  const DOMAIN_OF: Record<string, DataDomain> = {
+    Condition: 'conditions', Observation: 'observations', MedicationRequest: 'medicationRequests', MedicationAdministration: 'medicationAdministrations',
+    MedicationStatement: 'medicationStatements', Procedure: 'procedures', ServiceRequest: 'serviceRequests',
+  };
+  function load(file: string, drafts: unknown[] = []) {
+    const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${file}.json`), 'utf8')) as { entry: { resource: { resourceType: string } }[] };
+    const resources: Partial<Record<DataDomain, unknown[]>> = {};
+    let patient: unknown;
+    for (const { resource } of bundle.entry) {
+      if (resource.resourceType === 'Patient') patient = resource;
+      const domain = DOMAIN_OF[resource.resourceType];
+      if (domain) (resources[domain] ??= []).push(resource);
+    }
+    const input = { patientId: file, patient, resources, medications: [], draftOrders: drafts, unavailable: [] } as unknown as SnapshotInput;
+    return buildSnapshot(input, terminology, NOW);
+  }
+  const draft = (file: string, id: string, atc: string, status = 'draft') => ({
+    resourceType: 'MedicationRequest', id, status, intent: 'order', subject: { reference: `Patient/${file}` },
+    medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: atc }] },
+  });
+  const codes = (rule: { evaluate: typeof vzvProphylaxis.evaluate }, file: string, hook: Hook, drafts: unknown[] = []) =>
+    rule.evaluate(load(file, drafts), context(hook, NOW)).map((f) => `${f.outcome}:${f.variant}`);
+
+  it('pat-pro-cart-no-prophylaxis: VZV (500 mg) and PJP cards on patient-view', () => {
+    expect(codes(vzvProphylaxis, 'pat-pro-cart-no-prophylaxis', 'patient-view')).toEqual(['fired:car-t']);
+    expect(codes(pjpProphylaxis, 'pat-pro-cart-no-prophylaxis', 'patient-view')).toEqual(['fired:car-t']);
+  });
+
+  it('pat-pro-len-no-asa: thromboprophylaxis card on a lenalidomide draft', () => {
+    const f = 'pat-pro-len-no-asa';
+    expect(codes(thromboprophylaxisImid, f, 'order-sign', [draft(f, 'pro2-draft-len', 'L04AX04')])).toEqual(['fired:missing']);
+  });
+
+  it('pat-pro-bispecific-no-cd4: PJP not-evaluable (CD4) on patient-view; stop of valaciclovir not-evaluable', () => {
+    const f = 'pat-pro-bispecific-no-cd4';
+    expect(codes(pjpProphylaxis, f, 'patient-view')).toEqual(['not-evaluable:cd4-missing']);
+    expect(codes(vzvProphylaxis, f, 'patient-view')).toEqual([]);
+    expect(codes(vzvProphylaxisStopCd4, f, 'order-sign', [draft(f, 'pro3-draft-stop', 'J05AB11', 'stopped')])).toEqual(['not-evaluable:default']);
+  });
+
+  it('existing patients: bortezomib without valaciclovir fires pi-cd38; dara-apheresis has both prophylaxes', () => {
+    expect(codes(vzvProphylaxis, 'pat-bortezomib-no-valaciclovir', 'patient-view')).toEqual(['fired:pi-cd38']);
+    expect(codes(vzvProphylaxis, 'pat-dara-apheresis', 'patient-view')).toEqual([]);
+  });
+});
