@@ -84,6 +84,12 @@ describe('runRules', () => {
     const first = runRules(allRules, s, context('patient-view'));
     const second = runRules(allRules, s, context('patient-view'));
     expect(second).toEqual(first);
-    expect(first.skipped).toEqual([{ ruleId: 'stage-iss', reason: 'data-unavailable', domains: ['observations'] }]);
+    // Every patient-view rule that reads observations and does not handle their absence itself is
+    // reported as skipped (it becomes the data-unavailable card), never dropped.
+    const expected = allRules
+      .filter((r) => r.hooks.includes('patient-view') && r.needs.includes('observations') && !r.handlesUnavailable)
+      .map((r) => ({ ruleId: r.id, reason: 'data-unavailable', domains: ['observations'] }));
+    expect(expected.length).toBeGreaterThan(5);
+    expect(first.skipped).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type {
   Bundle,
   MedicationAdministration,
@@ -10,27 +10,20 @@ import type {
 } from '@medplum/fhirtypes';
 import { fromRoot } from '../paths.js';
 import { loadFixtureBundles, startDemoFhirServer } from './server.js';
+import { FIXTURE_FILE } from './fixtures.js';
 import type { DemoFhirServer } from './server.js';
 
-const PATIENT_IDS = [
-  'pat-new-myeloma',
-  'pat-mgus',
-  'pat-smouldering',
-  'pat-bortezomib-no-valaciclovir',
-  'pat-cml-pregnant',
-  'pat-dara-apheresis',
-  'pat-lenalidomide-low-egfr',
-  'pat-no-data',
-  'pat-stage-missing-b2m',
-  'pat-iss-nmol',
-];
+// Every patient is listed, with the cards it is built for, in fixtures/scenarios.json.
+const PATIENT_IDS = Object.keys(
+  (JSON.parse(readFileSync(fromRoot('fixtures', 'scenarios.json'), 'utf8')) as { patients: Record<string, unknown> }).patients,
+);
 const TODAY = '2026-11-22';
 const UCUM = 'http://unitsofmeasure.org';
 const LOINC = 'http://loinc.org';
 
 const bundles = loadFixtureBundles();
 const fixtureFiles = readdirSync(fromRoot('fixtures'))
-  .filter((name) => name.endsWith('.json'))
+  .filter((name) => FIXTURE_FILE.test(name))
   .sort();
 
 function resources(bundle: Bundle): Resource[] {

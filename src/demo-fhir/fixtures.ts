@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import { fromRoot } from '../paths.js';
 
+/** One transaction Bundle per synthetic patient, named after the patient id (`pat-*.json`). */
+export const FIXTURE_FILE = /^pat-[a-z0-9-]+\.json$/;
+
 /**
- * Reads every `*.json` file of the fixtures folder (default `fixtures/` at the project root), in
- * file-name order. Each must be a FHIR Bundle; a file that is not is a broken checkout, so it throws.
+ * Reads every patient file of the fixtures folder (default `fixtures/` at the project root), in
+ * file-name order; other files there (scenarios.json) are documentation for tests. Each must be a
+ * FHIR Bundle; a file that is not is a broken checkout, so it throws.
  */
 export function loadFixtureBundles(fixturesDir: string = fromRoot('fixtures')): Bundle[] {
   const files = readdirSync(fixturesDir)
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => FIXTURE_FILE.test(name))
     .sort();
   return files.map((name) => {
     let parsed: unknown;

@@ -8,6 +8,7 @@ import type { Finding } from '../types.js';
 import { classificationRules } from './classification.rules.js';
 import { type PcdInput, classifyPcd } from './classification-imwg.js';
 import { result } from './classification-mde.js';
+import * as support from './snapshot-factory.test-support.js';
 import { context } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
 
@@ -130,5 +131,54 @@ describe('classifyPcd decision table', () => {
     expect(r.outcome).toBe('smouldering-vs-active');
     expect(r.missing).toEqual(['obs:wb-mri-lesions']);
     expect(r.met).toEqual(expect.arrayContaining(['serum-m-ge-30', 'bmpc-10-59']));
+  });
+});
+
+describe('classification after treatment has started', () => {
+  const { snapshot, condition, lab, labsByConcept, medication } = support;
+  const START = '2026-03-01T09:00:00Z';
+  const labs = labsByConcept(
+    // At diagnosis: active myeloma (BMPC 40 %, Hb 8.5 g/dL).
+    lab('lab:mprotein', 35, 'g/L', '2026-02-20T08:00:00Z'),
+    lab('lab:bmpc', 40, '%', '2026-02-21T08:00:00Z'),
+    lab('lab:hb', 8.5, 'g/dL', '2026-02-20T08:00:00Z'),
+    // In response: values that alone would read as MGUS.
+    lab('lab:mprotein', 2, 'g/L', '2026-10-01T08:00:00Z'),
+    lab('lab:bmpc', 3, '%', '2026-10-02T08:00:00Z'),
+    lab('lab:hb', 12.5, 'g/dL', '2026-10-01T08:00:00Z'),
+  );
+  const run = (s: ReturnType<typeof snapshot>) =>
+    classificationRules.flatMap((r) => r.evaluate(s, context('patient-view', NOW))).map((f) => `${f.ruleId}:${f.outcome}`);
+
+  it('classifies from the values before the first anti-myeloma dose, never from values in response', () => {
+    const treated = snapshot({
+      conditions: [condition('cond:multiple-myeloma', { onset: '2025-01-10' })],
+      labs,
+      medications: [medication({ display: 'Lenalidomid', concepts: ['drug:lenalidomide', 'class:imid'] }, { date: START })],
+    });
+    const out = run(treated);
+    expect(out).toContain('classify-active-myeloma:fired');
+    expect(out.some((f) => f.startsWith('classify-mgus'))).toBe(false);
+  });
+
+  it('without therapy the latest values are used', () => {
+    const untreated = snapshot({ conditions: [condition('cond:multiple-myeloma', { onset: '2025-01-10' })], labs });
+    expect(run(untreated).some((f) => f === 'classify-active-myeloma:fired')).toBe(false);
+  });
+});
+
+describe('classification that cannot be completed after treatment has started', () => {
+  const { snapshot, condition, lab, labsByConcept, medication } = support;
+  it('gives no not-evaluable card: diagnostic tests ordered now would measure the response', () => {
+    const s = snapshot({
+      conditions: [condition('cond:multiple-myeloma', { onset: '2025-01-10' })],
+      // Only an M-protein before therapy: BMPC and CRAB are unknown.
+      labs: labsByConcept(lab('lab:mprotein', 28, 'g/L', '2026-02-20T08:00:00Z')),
+      medications: [medication({ display: 'Lenalidomid', concepts: ['drug:lenalidomide', 'class:imid'] }, { date: '2026-03-01T09:00:00Z' })],
+    });
+    expect(classificationRules.flatMap((r) => r.evaluate(s, context('patient-view', NOW)))).toEqual([]);
+    // Untreated, the same data give the not-evaluable card naming what is missing.
+    const untreated = { ...s, medications: [] };
+    expect(classificationRules.flatMap((r) => r.evaluate(untreated, context('patient-view', NOW))).map((f) => f.outcome)).toContain('not-evaluable');
   });
 });

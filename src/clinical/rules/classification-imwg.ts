@@ -3,6 +3,7 @@ import { MYELOMA_SCOPE_CONCEPTS } from '../terminology/concepts.js';
 import { currentConditions, earliestDiagnosis, usedCondition } from './support/conditions.js';
 import { type MdeResult, type MdeStatus, type ReadPoint, anyOf, ge, lt, readLab, used } from './classification-mde.js';
 import { assessHypercalcaemia } from './mde-hypercalcaemia.js';
+import { therapyStart } from './response-series.js';
 import { assessRenal } from './mde-renal.js';
 import { assessAnaemia } from './mde-anaemia.js';
 import { assessBone, LOWDOSE_CT } from './mde-bone.js';
@@ -54,6 +55,8 @@ export type PcdOutcome =
   | 'none';
 
 export type PlasmacytomaSite = 'bone' | 'extramedullary';
+
+const DEFINITE_OUTCOMES: ReadonlySet<PcdOutcome> = new Set(['active', 'smouldering', 'solitary-plasmacytoma', 'mgus', 'none']);
 
 export interface PcdAssessment {
   outcome: PcdOutcome;
@@ -195,7 +198,11 @@ export function inClassificationScope(snapshot: PatientSnapshot): boolean {
 
 export function readPoint(snapshot: PatientSnapshot, now: Date): { at: ReadPoint; diagnosis: UsedValue[] } {
   const dx = earliestDiagnosis(currentConditions(snapshot, MYELOMA_SCOPE_CONCEPTS));
-  return { at: { ...(dx ? { diagnosisDate: dx.date } : {}), now }, diagnosis: dx ? [usedCondition(dx.condition, dx.date)] : [] };
+  const start = therapyStart(snapshot, now);
+  return {
+    at: { ...(dx ? { diagnosisDate: dx.date } : {}), ...(start ? { therapyStart: start } : {}), now },
+    diagnosis: dx ? [usedCondition(dx.condition, dx.date)] : [],
+  };
 }
 
 /** The whole assessment from a snapshot, or undefined when the patient is out of scope (MD-scope). */
@@ -227,6 +234,10 @@ export function assessPcd(snapshot: PatientSnapshot, now: Date): PcdAssessment |
     ...(site ? { plasmacytoma: site } : {}),
     al: currentConditions(snapshot, [AL]).length > 0,
   });
+  // Once anti-myeloma therapy has started the work-up is over: a classification that cannot be
+  // completed from the pre-treatment values is not actionable (tests ordered now would measure the
+  // response, not the disease at diagnosis), so only a definite classification is shown then.
+  if (at.therapyStart && !DEFINITE_OUTCOMES.has(r.outcome)) r.outcome = 'none';
   const seen = new Set<string>();
   const values = [
     ...diagnosis,

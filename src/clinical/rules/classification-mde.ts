@@ -1,5 +1,6 @@
 import type { LabValue, PatientSnapshot, UsedValue } from '../types.js';
-import { labNearest, latestLab, usedLab } from './support/labs.js';
+import { labValues, usedLab } from './support/labs.js';
+import { DAY_MS } from './support/time.js';
 
 // Shared vocabulary of the myeloma-defining-event (MDE) assessments (catalogue A.1). The mde-*
 // modules are pure functions, not Rules: they never make cards of their own (contract item 8);
@@ -27,6 +28,12 @@ export interface MdeResult {
 export interface ReadPoint {
   /** Diagnosis date of the myeloma-spectrum condition; undefined = use the latest value. */
   diagnosisDate?: Date;
+  /**
+   * First anti-myeloma therapy. The IMWG classification describes the untreated disease: values
+   * taken after the day therapy started measure the response (A.5), not the diagnosis, and are
+   * never used to classify (a patient in VGPR must not read as MGUS).
+   */
+  therapyStart?: Date;
   now: Date;
 }
 
@@ -41,7 +48,24 @@ export const ge = (a: number, b: number): boolean => !lt(a, b);
 export const le = (a: number, b: number): boolean => !gt(a, b);
 
 export function readLab(snapshot: PatientSnapshot, concept: string, unit: string, at: ReadPoint): LabValue | undefined {
-  return labNearest(snapshot, concept, unit, at.diagnosisDate, CLASSIFICATION_WINDOW_DAYS, at.now) ?? latestLab(snapshot, concept, unit, at.now);
+  const ceiling = at.therapyStart ? Math.min(at.now.getTime(), at.therapyStart.getTime() + DAY_MS) : at.now.getTime();
+  const candidates = labValues(snapshot, concept, unit).filter((v) => v.effective.getTime() <= ceiling);
+  let best: LabValue | undefined;
+  if (at.diagnosisDate) {
+    const dx = at.diagnosisDate.getTime();
+    let bestDistance = Infinity;
+    for (const v of candidates) {
+      const distance = Math.abs(v.effective.getTime() - dx);
+      if (distance > CLASSIFICATION_WINDOW_DAYS * DAY_MS) continue;
+      // A tie goes to the earlier (pre-treatment) value.
+      if (distance < bestDistance || (distance === bestDistance && best && v.effective.getTime() < best.effective.getTime())) {
+        best = v;
+        bestDistance = distance;
+      }
+    }
+  }
+  // Outside the window: the latest value before treatment (the snapshot holds values newest first).
+  return best ?? candidates[0];
 }
 
 export function used(v: LabValue | undefined): UsedValue[] {

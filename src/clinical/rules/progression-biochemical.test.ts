@@ -145,6 +145,17 @@ describe('progression-biochemical', () => {
         resources: {
           conditions: [{ resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '109989006' }] } }],
           observations: [obs('u1', 0.8, BEFORE), obs('u2', 1.0, LATER)],
+          // On treatment: progression is judged against a response to therapy.
+          medicationStatements: [
+            {
+              resourceType: 'MedicationStatement',
+              id: 'ms-len',
+              status: 'active',
+              subject: { reference: 'Patient/p1' },
+              medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L04AX04' }] },
+              effectivePeriod: { start: START },
+            },
+          ],
         },
         medications: [],
         draftOrders: [],
@@ -155,6 +166,14 @@ describe('progression-biochemical', () => {
     );
     expect(s.labs['lab:mprotein-urine-24h']?.map((v) => v.value)).toEqual([1000, 800]);
     expect(run(s)[0]).toMatchObject({ outcome: 'fired', variant: 'urine-m' });
+  });
+
+  it('gives no card before any anti-myeloma therapy (nothing to progress from)', () => {
+    const untreated = snapshot({
+      conditions: [condition('cond:multiple-myeloma', { onset: '2024-01-01' })],
+      labs: labsByConcept(lab('lab:mprotein', 10, 'g/L', BEFORE), lab('lab:mprotein', 30, 'g/L', LATER)),
+    });
+    expect(run(untreated)).toEqual([]);
   });
 
   it('renders PD and not-evaluable cards in both languages', () => {

@@ -136,7 +136,9 @@ export function usedAssessment(a: ParameterAssessment): UsedValue[] {
 }
 
 function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] {
-  if (!inResponseScope(snapshot)) return [];
+  // Progression (Tabell 8.2) is judged against a response to treatment: before any anti-myeloma
+  // therapy there is nothing to progress from (MD-scope), so an untreated patient gets no card.
+  if (!inResponseScope(snapshot) || !therapyStart(snapshot, ctx.now)) return [];
   const result = assessProgression(snapshot, ctx.now);
   const hits = result.parameters.filter((p) => p.status === 'pd');
   const unevaluable = result.parameters.filter((p) => p.status === 'not-evaluable' && hasAnyValue(snapshot, p.parameter, ctx.now));
