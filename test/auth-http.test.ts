@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const svc = `${PUBLIC_BASE}/cds-services/heme-patient-view`;
-const body = () => hookBody('patient-view', 'p1', { prefetch: { patient: null, conditions: null, observations: null, medicationRequests: null, medicationStatements: null } });
+// Every prefetch key the service asks for, null ("the client has no data"): no FHIR server needed.
+const body = () =>
+  hookBody('patient-view', 'p1', {
+    prefetch: Object.fromEntries(Object.keys(stack.runtime.deps.services.find((s) => s.id === 'heme-patient-view')?.prefetch ?? {}).map((k) => [k, null])),
+  });
 
 describe('JWT authentication on hook calls', () => {
   test('valid token → 200', async () => {

@@ -35,44 +35,28 @@ async function call(id: string, body: unknown, headers: Record<string, string> =
 type CardLike = { summary: string; indicator: string; source: { topic?: { code: string } }; suggestions?: unknown[] };
 const topics = (body: { cards: CardLike[] }) => body.cards.map((c) => c.source.topic?.code).sort();
 
-describe('patient-view with full prefetch and with FHIR fallback', () => {
-  const cases: [string, string[]][] = [
-    ['pat-new-myeloma', ['stage-iss']],
-    ['pat-bortezomib-no-valaciclovir', ['stage-iss', 'vzv-prophylaxis']],
-    ['pat-stage-missing-b2m', ['stage-iss.not-evaluable']],
-    ['pat-iss-nmol', ['stage-iss']],
-    ['pat-mgus', []],
-    ['pat-no-data', []],
-    ['pat-dara-apheresis', ['stage-iss']],
-  ];
-  test.each(cases)('%s gives %j either way', async (patientId, expected) => {
-    const prefetch = await fullPrefetch(service('heme-patient-view').prefetch, fhir.baseUrl, patientId);
-    const withPrefetch = await call('heme-patient-view', hookBody('patient-view', patientId, { prefetch }));
-    expect(withPrefetch.status).toBe(200);
-    expect(topics(withPrefetch.body).filter((t) => t !== 'service.data-unavailable')).toEqual(expected);
-
-    const withFallback = await call('heme-patient-view', hookBody('patient-view', patientId, { fhirServer: fhir.baseUrl }));
-    expect(withFallback.status).toBe(200);
-    expect(topics(withFallback.body)).toEqual(topics(withPrefetch.body));
-    expect(withFallback.body.cards.map((c: CardLike) => c.summary).sort()).toEqual(
-      withPrefetch.body.cards.map((c: CardLike) => c.summary).sort(),
-    );
-  });
+// Every fixture patient with full prefetch and with FHIR fallback: test/scenarios.test.ts.
+describe('patient-view cards', () => {
+  const card = (body: { cards: CardLike[] }, code: string) => {
+    const found = body.cards.find((c) => c.source.topic?.code === code);
+    if (!found) throw new Error(`no ${code} card`);
+    return found as CardLike & { source: { url: string } };
+  };
 
   test('ISS II for the new myeloma patient, in bokmål by default and English on request', async () => {
     const body = hookBody('patient-view', 'pat-new-myeloma', { fhirServer: fhir.baseUrl });
     const nb = await call('heme-patient-view', body);
-    expect(nb.body.cards[0].summary).toMatch(/ISS II\b/);
-    expect(nb.body.cards[0].summary).toMatch(/4,2/);
+    expect(card(nb.body, 'stage-iss').summary).toMatch(/ISS II\b/);
+    expect(card(nb.body, 'stage-iss').summary).toMatch(/4,2/);
     const en = await call('heme-patient-view', { ...body, hookInstance: crypto.randomUUID() }, { 'Accept-Language': 'en-GB,en;q=0.9' });
-    expect(en.body.cards[0].summary).toMatch(/ISS II\b/);
-    expect(en.body.cards[0].summary).toMatch(/4\.2/);
-    expect(en.body.cards[0].source.url).toMatch(/^http:\/\/cds\.test\/sources\/003#/);
+    expect(card(en.body, 'stage-iss').summary).toMatch(/ISS II\b/);
+    expect(card(en.body, 'stage-iss').summary).toMatch(/4\.2/);
+    expect(card(en.body, 'stage-iss').source.url).toMatch(/^http:\/\/cds\.test\/sources\/003#/);
   });
 
   test('ISS III from a β2-microglobulin reported in nmol/L', async () => {
     const res = await call('heme-patient-view', hookBody('patient-view', 'pat-iss-nmol', { fhirServer: fhir.baseUrl }));
-    expect(res.body.cards[0].summary).toMatch(/ISS III\b/);
+    expect(card(res.body, 'stage-iss').summary).toMatch(/ISS III\b/);
   });
 });
 
@@ -101,7 +85,8 @@ describe('prefetch semantics', () => {
     expect(noServer.status).toBe(412);
     const withServer = await call('heme-patient-view', hookBody('patient-view', 'pat-new-myeloma', { prefetch, fhirServer: fhir.baseUrl }));
     expect(withServer.status).toBe(200);
-    expect(topics(withServer.body)).toEqual(['stage-iss']);
+    expect(topics(withServer.body)).toContain('stage-iss');
+    expect(topics(withServer.body)).not.toContain('service.data-unavailable');
   });
 
   test("a Patient for another id in prefetch is never used (refetched instead)", async () => {
@@ -125,7 +110,7 @@ describe('prefetch semantics', () => {
     });
     const res = await call('heme-patient-view', body);
     expect(res.status).toBe(200);
-    expect(topics(res.body)).toEqual(['stage-iss']);
+    expect(topics(res.body)).toContain('stage-iss');
   });
 });
 
