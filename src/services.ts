@@ -86,26 +86,29 @@ const SPECS: ServiceSpec[] = [
   {
     id: 'heme-patient-view',
     hook: 'patient-view',
-    title: 'Hematology: myeloma staging and supportive care',
+    title: 'Hematology: myeloma diagnosis, staging, response and supportive care',
     description:
-      'Myeloma staging (ISS) and missing supportive care (herpes zoster prophylaxis) from the patient record, ' +
-      'per the Norwegian national myeloma guideline (Helsedirektoratet, v1.2 Nov 2025).',
+      'From the patient record: IMWG classification (MGUS, smouldering, active myeloma, plasmacytoma, plasma cell ' +
+      'leukaemia), ISS / R-ISS / IMS-IMWG high-risk staging, response and progression, follow-up, missing ' +
+      'prophylaxis and what is missing to know more, per the Norwegian national myeloma guideline ' +
+      '(Helsedirektoratet, v1.2 Nov 2025) and, for CML in pregnancy, the DMP ropeginterferon assessment.',
   },
   {
     id: 'heme-order-select',
     hook: 'order-select',
     title: 'Hematology: early advice while selecting orders',
     description:
-      'Early, mostly informational advice on selected draft orders (e.g. zoster prophylaxis with proteasome ' +
-      'inhibitors or CD38 antibodies), per the Norwegian national myeloma guideline.',
+      'Early, mostly informational advice on the selected draft orders (prophylaxis, dose, timing and pregnancy ' +
+      'checks for myeloma and CML drugs), per the Norwegian national myeloma guideline and the DMP assessment.',
   },
   {
     id: 'heme-order-sign',
     hook: 'order-sign',
     title: 'Hematology: safety checks before signing orders',
     description:
-      'Safety net before signing: missing mandatory prophylaxis, contraindications, dose and timing conflicts ' +
-      'for myeloma and CML orders, per the Norwegian guidelines.',
+      'Safety net before signing: missing mandatory prophylaxis, contraindications (e.g. TKI in pregnancy), dose ' +
+      'and timing conflicts (e.g. daratumumab before stem-cell apheresis) for myeloma and CML orders, per the ' +
+      'Norwegian guidelines.',
   },
 ];
 
