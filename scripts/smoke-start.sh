@@ -28,6 +28,18 @@ out=$(curl -fs -X POST "http://127.0.0.1:$port/cds-services/heme-patient-view" -
 echo "$out" | grep -q '"code":"stage-iss"' || { echo "no ISS card: $out"; exit 1; }
 echo "$out" | grep -q '"code":"vzv-prophylaxis"' || { echo "no valaciclovir card: $out"; exit 1; }
 echo "patient-view example: ISS and missing-valaciclovir cards returned"
+# The README's order-sign examples: TKI in pregnancy and the daratumumab-to-apheresis gap.
+sign() {
+  curl -fs -X POST "http://127.0.0.1:$port/cds-services/heme-order-sign" -H 'Content-Type: application/json' \
+    -d "{\"hook\":\"order-sign\",\"hookInstance\":\"$(cat /proc/sys/kernel/random/uuid)\",\"fhirServer\":\"http://127.0.0.1:$fport/fhir\",\"context\":{\"userId\":\"Practitioner/demo\",\"patientId\":\"$1\",\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":$2}]}}}"
+}
+out=$(sign pat-cml-pregnant '{"resourceType":"MedicationRequest","id":"draft-1","status":"draft","intent":"order","subject":{"reference":"Patient/pat-cml-pregnant"},"medicationCodeableConcept":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EA01"}]}}')
+echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(c["indicator"]=="critical" and c["source"]["topic"]["code"]=="cml-tki-pregnancy" for c in d["cards"]) else 1)' \
+  || { echo "no critical TKI-in-pregnancy card: $out"; exit 1; }
+out=$(sign pat-dara-apheresis '{"resourceType":"ServiceRequest","id":"draft-1","status":"draft","intent":"order","subject":{"reference":"Patient/pat-dara-apheresis"},"code":{"coding":[{"system":"urn:heme-cds:local","code":"stem-cell-apheresis"}]},"occurrenceDateTime":"2026-11-26"}')
+echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(c["indicator"]=="critical" and c["source"]["topic"]["code"]=="dara-apheresis-4-week-gap" for c in d["cards"]) else 1)' \
+  || { echo "no critical daratumumab-to-apheresis card: $out"; exit 1; }
+echo "order-sign examples: critical TKI-in-pregnancy and daratumumab-to-apheresis cards returned"
 kill -TERM $pid
 for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 if kill -0 $pid 2>/dev/null; then echo "service did not stop on SIGTERM"; exit 1; fi
