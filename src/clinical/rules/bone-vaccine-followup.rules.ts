@@ -1,6 +1,7 @@
 import type { Rule } from '../types.js';
 import { mgusFollowup } from './mgus-followup.js';
 import { mgusRereferralTrigger } from './mgus-rereferral-trigger.js';
+import { followupSmmPlasmacytoma } from './followup-smm-plasmacytoma.js';
 import { bisphosphonateSchedule } from './bisphosphonate-schedule.js';
 import { bisphosphonateDentalCalcium } from './bisphosphonate-dental-calcium.js';
 import { denosumabSafety } from './denosumab-safety.js';
@@ -10,6 +11,7 @@ import { vaccineLiveContraindication } from './vaccine-live-contraindication.js'
 export const boneVaccineFollowupRules: Rule[] = [
   mgusFollowup,
   mgusRereferralTrigger,
+  followupSmmPlasmacytoma,
   bisphosphonateSchedule,
   bisphosphonateDentalCalcium,
   denosumabSafety,

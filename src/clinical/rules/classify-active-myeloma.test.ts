@@ -10,7 +10,8 @@ const run = (labs: ReturnType<typeof lab>[], conditions = [mm]) =>
 
 describe('classify-active-myeloma', () => {
   it('declares hooks and needs', () => {
-    expect(classifyActiveMyeloma).toMatchObject({ id: 'classify-active-myeloma', hooks: ['patient-view'], needs: ['conditions', 'observations'] });
+    expect(classifyActiveMyeloma).toMatchObject({ id: 'classify-active-myeloma', hooks: ['patient-view'] });
+    expect(classifyActiveMyeloma.needs).toEqual(expect.arrayContaining(['conditions', 'observations', 'medicationRequests']));
   });
 
   it.each([

@@ -28,6 +28,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
 export const classifyActiveMyeloma: Rule = {
   id: RULE_ID,
   hooks: ['patient-view'],
-  needs: ['conditions', 'observations'],
+  // Medications: values after the first anti-myeloma dose do not classify (classification-mde.ts).
+  needs: ['conditions', 'observations', 'medicationRequests', 'medicationAdministrations', 'medicationStatements'],
   evaluate,
 };

@@ -4,12 +4,16 @@ import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology } from '../terminology/concepts.js';
 import type { DataDomain, Hook } from '../types.js';
-import { addMonths, bispecificStart, carTReinfusion, cd4Since, hmasDone } from './prophylaxis-context.js';
-import { context, lab, labsByConcept, medication, procedure, snapshot } from './snapshot-factory.test-support.js';
+import { addMonths, bispecificStart, carTDrafted, carTReinfusion, cd4Since, hmasDone, serviceOrdered } from './prophylaxis-context.js';
+import { context, draftOrder, draftProcedure, lab, labsByConcept, medication, procedure, snapshot } from './snapshot-factory.test-support.js';
 import { pjpProphylaxis } from './pjp-prophylaxis.js';
 import { thromboprophylaxisImid } from './thromboprophylaxis-imid.js';
 import { vzvProphylaxis } from './vzv-prophylaxis.js';
 import { vzvProphylaxisStopCd4 } from './vzv-prophylaxis-stop-cd4.js';
+import { ivigSubstitution } from './ivig-substitution.js';
+import { antifungalGcsfCartBispecific } from './antifungal-gcsf-cart-bispecific.js';
+import { cmvHbvScreening } from './cmv-hbv-screening.js';
+import { premedCd38 } from './premed-cd38.js';
 
 describe('prophylaxis-context', () => {
   it('adds calendar months, clamping to the month end', () => {
@@ -30,6 +34,16 @@ describe('prophylaxis-context', () => {
     expect(bispecificStart(s)?.date).toEqual(new Date('2026-02-01'));
     expect(bispecificStart(snapshot({ medications: [medication({ display: 'Tec', concepts: ['class:bispecific'] }, { date: '2026-04-01' })] }))?.date).toEqual(new Date('2026-04-01'));
     expect(hmasDone(snapshot({ procedures: [procedure('proc:hsct', { date: '2026-05-01' })] }))?.date).toEqual(new Date('2026-05-01'));
+  });
+
+  it('sees a test ordered on record or in the session, and a CAR-T drafted as product or infusion', () => {
+    expect(serviceOrdered(snapshot({ procedures: [procedure('obs:cmv-dna', { source: 'ServiceRequest' })] }), ['obs:cmv-dna'])).toBe(true);
+    expect(serviceOrdered(snapshot({ procedures: [procedure('obs:cmv-dna', { source: 'ServiceRequest', status: 'completed' })] }), ['obs:cmv-dna'])).toBe(false);
+    expect(serviceOrdered(snapshot({ draftOrders: [{ ...draftProcedure('obs:cmv-dna'), inFocus: false }] }), ['obs:cmv-dna'])).toBe(true);
+    expect(serviceOrdered(snapshot({ procedures: [procedure('obs:cmv-dna')] }), ['obs:cmv-dna'])).toBe(false);
+    expect(carTDrafted(snapshot({ draftOrders: [draftProcedure('proc:car-t-infusion')] }))).toBe(true);
+    expect(carTDrafted(snapshot({ draftOrders: [draftOrder({ display: 'Carvykti', concepts: ['class:car-t'] })] }))).toBe(true);
+    expect(carTDrafted(snapshot({ draftOrders: [draftOrder('bortezomib')] }))).toBe(false);
   });
 
   it('takes the newest CD4 since the treatment, not before it', () => {
@@ -86,5 +100,26 @@ describe('prophylaxis fixture patients', () => {
   it('existing patients: bortezomib without valaciclovir fires pi-cd38; dara-apheresis has both prophylaxes', () => {
     expect(codes(vzvProphylaxis, 'pat-bortezomib-no-valaciclovir', 'patient-view')).toEqual(['fired:pi-cd38']);
     expect(codes(vzvProphylaxis, 'pat-dara-apheresis', 'patient-view')).toEqual([]);
+  });
+  it('second round: IgG substitution, antifungal/G-CSF, CMV/HBV and CD38 premedication fixtures', () => {
+    const tec = 'pat-pro2-tec-low-igg';
+    expect(codes(ivigSubstitution, tec, 'patient-view')).toEqual(['fired:bcma-bispecific']);
+    expect(codes(ivigSubstitution, tec, 'order-sign', [draft(tec, 'pro21-draft-tec', 'L01FX24')])).toEqual(['fired:bcma-bispecific-cycle']);
+    expect(codes(ivigSubstitution, 'pat-pro2-elran-no-igg', 'patient-view')).toEqual(['not-evaluable:igg-missing']);
+    expect(codes(ivigSubstitution, 'pat-pro-cart-no-prophylaxis', 'patient-view')).toEqual(['fired:car-t']);
+
+    const cart = 'pat-pro2-cart-neutropenia';
+    expect(codes(antifungalGcsfCartBispecific, cart, 'patient-view')).toEqual(['fired:fluconazole']);
+    expect(codes(antifungalGcsfCartBispecific, cart, 'order-select', [draft(cart, 'pro23-draft-gcsf', 'L03AA02')])).toEqual(['fired:gcsf-early-car-t']);
+    expect(codes(cmvHbvScreening, cart, 'patient-view')).toEqual(['fired:steroids-cmv']);
+    expect(codes(ivigSubstitution, cart, 'patient-view')).toEqual([]);
+
+    const start = 'pat-pro2-tec-start-antihbc';
+    expect(codes(cmvHbvScreening, start, 'order-sign', [draft(start, 'pro24-draft-tec', 'L01FX24')])).toEqual(['fired:anti-hbc-positive']);
+    expect(codes(cmvHbvScreening, 'pat-pro-cart-no-prophylaxis', 'order-sign', [draft('pat-pro-cart-no-prophylaxis', 'pro1-draft-tec', 'L01FX24')])).toEqual(['not-evaluable:hbv-unknown']);
+
+    const dara = 'pat-pro2-dara-copd';
+    expect(codes(premedCd38, dara, 'order-select', [draft(dara, 'pro25-draft-dara', 'L01FC01')])).toEqual(['fired:first-doses-montelukast']);
+    expect(codes(premedCd38, dara, 'order-sign', [draft(dara, 'pro25-draft-dara', 'L01FC01'), ...['R06AE07', 'N02BE01', 'H02AB02', 'R03DC03'].map((atc, i) => draft(dara, `pro25-draft-pre${i}`, atc))])).toEqual([]);
   });
 });

@@ -111,3 +111,19 @@ export function anyDraftWith(snapshot: PatientSnapshot, concepts: readonly strin
 export function usedDraft(d: DraftOrder, concept: string): UsedValue {
   return { concept, value: d.display, source: sourceOf(d.ref) };
 }
+
+/** Systemic corticosteroids of B.2 (steroid use in the fluconazole and CMV criteria). */
+export const SYSTEMIC_STEROIDS = ['drug:dexamethasone', 'drug:prednisolone', 'drug:methylprednisolone'];
+
+const ORDERED_SERVICE = new Set(['active', 'draft', 'on-hold']);
+
+/** A test already asked for: a ServiceRequest on record (active, draft, on hold) or drafted in this session. */
+export function serviceOrdered(snapshot: PatientSnapshot, concepts: readonly string[]): boolean {
+  const onRecord = snapshot.procedures.some((p) => p.source === 'ServiceRequest' && p.status !== undefined && ORDERED_SERVICE.has(p.status) && p.concepts.some((c) => concepts.includes(c)));
+  return onRecord || snapshot.draftOrders.some((d) => d.procedure?.concepts.some((c) => concepts.includes(c)) ?? false);
+}
+
+/** A CAR-T product or CAR-T infusion drafted in this session (selected or not). */
+export function carTDrafted(snapshot: PatientSnapshot): boolean {
+  return anyDraftWith(snapshot, [CAR_T, CAR_T_PROCEDURE]);
+}
