@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { startDemoFhirServer, type DemoFhirServer } from '../src/demo-fhir/server.js';
 import { fromRoot } from '../src/paths.js';
 import { fullPrefetch, hookBody, startStack, type TestStack } from './support/stack.js';
-import { draftBundle, loadScenarios, type ScenarioCall } from './support/scenarios.js';
+import { draftBundle, loadScenarios, scenarioMarkdown, scenarioSection, withScenarioSection, type ScenarioCall } from './support/scenarios.js';
 
 // Every fixture patient through the real HTTP endpoint, for every hook call listed in
 // fixtures/scenarios.json: once with full prefetch (as an EHR that honours the templates sends it)
@@ -24,7 +24,11 @@ beforeAll(async () => {
   [stack, fhir] = await Promise.all([startStack({ now: NOW }), startDemoFhirServer({ host: '127.0.0.1', port: 0 })]);
 });
 afterAll(async () => {
-  if (RECORD) writeFileSync(fromRoot('fixtures', 'scenarios.json'), `${JSON.stringify(scenarios, null, 1)}\n`);
+  if (RECORD) {
+    writeFileSync(fromRoot('fixtures', 'scenarios.json'), `${JSON.stringify(scenarios, null, 1)}\n`);
+    const readme = fromRoot('fixtures', 'README.md');
+    writeFileSync(readme, withScenarioSection(readFileSync(readme, 'utf8'), scenarioMarkdown(scenarios)));
+  }
   await Promise.all([stack.close(), fhir.close()]);
 });
 
@@ -61,6 +65,11 @@ const cases = Object.entries(scenarios.patients).flatMap(([patientId, p]) =>
 
 test('every fixture patient has at least one scenario call', () => {
   expect(cases.length).toBeGreaterThanOrEqual(Object.keys(scenarios.patients).length);
+});
+
+test('fixtures/README.md shows exactly these scenarios and cards', () => {
+  if (RECORD) return;
+  expect(scenarioSection(readFileSync(fromRoot('fixtures', 'README.md'), 'utf8'))).toBe(scenarioMarkdown(loadScenarios()));
 });
 
 test.each(cases)('$name', async ({ patientId, call }) => {

@@ -82,3 +82,43 @@ export function draftResource(spec: DraftSpec, index: number, patientId: string,
 export function draftBundle(specs: DraftSpec[], patientId: string, now: string): Record<string, unknown> {
   return { resourceType: 'Bundle', type: 'collection', entry: specs.map((s, i) => ({ resource: draftResource(s, i, patientId, now) })) };
 }
+
+const START_MARK = '<!-- scenarios:start (generated from fixtures/scenarios.json by RECORD_SCENARIOS=1 npm test -- test/scenarios) -->';
+const END_MARK = '<!-- scenarios:end -->';
+
+function draftText(d: DraftSpec): string {
+  const code = d.atc ? `ATC ${d.atc}` : d.service ? `\`${d.service}\`` : '';
+  const dose = d.dose ? ` ${d.dose.value} ${d.dose.unit}` : '';
+  const when = d.date ? ` on ${d.date}` : '';
+  const status = d.status ? ` (${d.status})` : '';
+  return `${d.text}${dose}${when}${status} (${code})`;
+}
+
+const HOOK_LABEL: Record<Hook, string> = { 'patient-view': 'PV', 'order-select': 'OS', 'order-sign': 'SG' };
+
+/** The fixtures/README.md table of every patient, hook call and expected card. */
+export function scenarioMarkdown(s: Scenarios): string {
+  const rows = ['| Patient | Scenario | Hook and draft orders | Cards (topic codes) |', '|---|---|---|---|'];
+  for (const [id, p] of Object.entries(s.patients)) {
+    p.calls.forEach((c, i) => {
+      const drafts = (c.drafts ?? []).map(draftText).join('; ');
+      const cards = c.expect.length ? c.expect.map((t) => `\`${t}\``).join(', ') : 'no card';
+      rows.push(`| ${i === 0 ? `\`${id}\`` : ''} | ${i === 0 ? p.summary.replace(/\|/g, '\\|') : ''} | ${HOOK_LABEL[c.hook]}${drafts ? `: ${drafts}` : ''} | ${cards} |`);
+    });
+  }
+  return `${START_MARK}\n${rows.join('\n')}\n${END_MARK}`;
+}
+
+/** Replaces the generated section of a README text. */
+export function withScenarioSection(readme: string, section: string): string {
+  const a = readme.indexOf(START_MARK);
+  const b = readme.indexOf(END_MARK);
+  if (a < 0 || b < 0) throw new Error('fixtures/README.md has no scenarios section markers');
+  return readme.slice(0, a) + section + readme.slice(b + END_MARK.length);
+}
+
+export function scenarioSection(readme: string): string | undefined {
+  const a = readme.indexOf(START_MARK);
+  const b = readme.indexOf(END_MARK);
+  return a < 0 || b < 0 ? undefined : readme.slice(a, b + END_MARK.length);
+}
