@@ -1,0 +1,231 @@
+import { writeFileSync } from 'node:fs';
+import type { LoadResult } from './load.js';
+import type { CpuUse } from './cpu.js';
+import type { MemorySample } from './servers.js';
+import type { StageDurations } from './stages.js';
+import type { ProfileSummary } from './cpu-profile.js';
+
+// results.json (every figure, each target with pass/fail) and RESULTS.md (the same, readable).
+
+export interface Workload {
+  id: string;
+  title: string;
+  load: LoadResult;
+  cpu?: CpuUse;
+  /** Service CPU time per answered request (ms): the cost of one call, whatever else ran on the machine. */
+  cpuMsPerRequest?: number;
+  notes?: string[];
+  extra?: Record<string, number | string>;
+}
+
+export interface Target {
+  id: string;
+  description: string;
+  /** Measured value and the limit, in the unit given. */
+  value: number;
+  limit: number;
+  unit: string;
+  comparison: '<=' | '>=' | '<' | '==';
+  pass: boolean;
+}
+
+export interface Results {
+  generatedAt: string;
+  mode: 'default' | 'soak';
+  machine: {
+    cpuModel: string;
+    cores: number;
+    memoryMb: number;
+    node: string;
+    platform: string;
+    loadAverageAtStart: number[];
+    /** Machine busy % over 2 s before the first workload (0 = idle); others share this machine. */
+    busyBeforeStartPct: number;
+  };
+  git?: { commit: string; dirtyFiles: number };
+  config: Record<string, number | string | boolean>;
+  patient: { counts: Record<string, number>; requestBytes: Record<string, number>; cardsW2: string[]; cardsW3: string[]; cardsW4: string[] };
+  workloads: Workload[];
+  memory: {
+    /** Idle, just after the very first start (the database is created then). */
+    firstStart: MemorySample;
+    workers1?: MemorySample;
+    single: { afterStart: MemorySample; afterWarmup: MemorySample; beforeSoak: MemorySample; afterSoak: MemorySample; peakDuringSoakMb: number; soakS: number; growthOverSoakPct: number; growthSinceWarmupPct: number };
+    workers2?: MemorySample;
+  };
+  workers: { w1Rps: number; w2Rps: number; ratio: number; database: 'postgresql' };
+  service: { auditRows?: number; requestsSent?: number; auditQueueAtEnd?: number; auditDropped?: number };
+  stages: Partial<Record<string, StageDurations>>;
+  /** From service CPU time per request: what the figures would be with a core to itself. */
+  estimates: {
+    w2CpuMsPerRequest: number;
+    w5CpuMsPerRequest: number;
+    w2VsW5ByCpuCostPct: number;
+    w2SaturationPerIdleCoreRps: number;
+    w5SaturationPerIdleCoreRps: number;
+    workers1CpuMsPerRequest: number;
+    workers2CpuMsPerRequest: number;
+  };
+  profiles?: ProfileSummary[];
+  targets: Target[];
+  allPass: boolean;
+}
+
+export function target(id: string, description: string, value: number, comparison: Target['comparison'], limit: number, unit: string): Target {
+  const pass =
+    Number.isFinite(value) &&
+    (comparison === '<=' ? value <= limit : comparison === '>=' ? value >= limit : comparison === '<' ? value < limit : value === limit);
+  return { id, description, value: Math.round(value * 1000) / 1000, limit, unit, comparison, pass };
+}
+
+const f = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+function workloadTable(ws: Workload[]): string {
+  const rows = [
+    '| Workload | Conns | Rate (req/s) | Duration (s) | Requests | 2xx/s | Median ms | p90 ms | p99 ms | Max ms | non-2xx | Errors | Service CPU % | Service CPU ms/request | Generator CPU % | Machine busy % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const w of ws) {
+    const l = w.load;
+    rows.push(
+      `| ${w.id}: ${w.title} | ${l.connections} | ${l.overallRate ?? 'max'} | ${f(l.durationS, 0)} | ${l.requests} | ${f(l.throughputRps)} | ${f(l.latencyMs.median, 2)} | ${f(l.latencyMs.p90, 2)} | ${f(l.latencyMs.p99, 2)} | ${f(l.latencyMs.max, 1)} | ${l.non2xx} | ${l.errors} | ${f(w.cpu?.servicePct)} | ${f(w.cpuMsPerRequest, 2)} | ${f(w.cpu?.loadGeneratorPct)} | ${f(w.cpu?.machineBusyPct)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function stageTable(stages: Results['stages']): string {
+  const kinds = Object.keys(stages);
+  if (kinds.length === 0) return '_no audit rows read_';
+  const names = [...new Set(kinds.flatMap((k) => Object.keys(stages[k] ?? {})))];
+  const order = ['auth', 'validate', 'prefetch', 'snapshot', 'rules', 'render', 'total'];
+  names.sort((a, b) => (order.indexOf(a) + 100) % 100 - (order.indexOf(b) + 100) % 100 || a.localeCompare(b));
+  const rows = [`| Stage | ${kinds.map((k) => `${k} median / p99 ms`).join(' | ')} |`, `|---|${kinds.map(() => '---').join('|')}|`];
+  for (const n of names) rows.push(`| ${n} | ${kinds.map((k) => `${f(stages[k]?.[n]?.median, 2)} / ${f(stages[k]?.[n]?.p99, 2)}`).join(' | ')} |`);
+  rows.push(`| (rows) | ${kinds.map((k) => String(stages[k]?.total?.n ?? 0)).join(' | ')} |`);
+  return rows.join('\n');
+}
+
+function memoryLine(label: string, m: MemorySample): string {
+  const per = m.processes.map((p) => `${p.role} ${f(p.rssMb)}`).join(', ');
+  const b = m.breakdown;
+  const split = b ? `; V8 heap ${f(b.heapUsedMb)} used of ${f(b.heapTotalMb)}, external (ArrayBuffers, WebAssembly) ${f(b.externalMb)}` : '';
+  return `- ${label}: **${f(m.totalMb)} MB** (${per}${split})`;
+}
+
+export function markdown(r: Results): string {
+  const m = r.memory.single;
+  const lines: string[] = [
+    '# heme-cds benchmark results (issue 5)',
+    '',
+    `Generated ${r.generatedAt} by \`npm run bench${r.mode === 'soak' ? ' -- --soak' : ''}\` (bench/run.ts). Machine-readable: bench/results.json.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${r.machine.cpuModel}, ${r.machine.cores} cores; memory ${r.machine.memoryMb} MB; ${r.machine.platform}`,
+    `- Node ${r.machine.node}`,
+    `- Load average at start: ${r.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' / ')}; machine busy in the 2 s before the first workload: ${f(r.machine.busyBeforeStartPct)} %` +
+      (r.machine.busyBeforeStartPct > 15 ? ' — **the machine was not idle: other processes competed with the benchmark, figures are pessimistic**' : ''),
+    `- Load generator (autocannon), service, helper servers and PostgreSQL all run on this machine, so they share its cores.`,
+    ...(r.git ? [`- Commit ${r.git.commit}${r.git.dirtyFiles > 0 ? ` with ${r.git.dirtyFiles} uncommitted file(s) in the tree` : ''}`] : []),
+    '',
+    '## Targets',
+    '',
+    '| Target | Measured | Limit | Result |',
+    '|---|---|---|---|',
+    ...r.targets.map((t) => `| ${t.description} | ${f(t.value, 2)} ${t.unit} | ${t.comparison} ${t.limit} ${t.unit} | ${t.pass ? 'PASS' : '**FAIL**'} |`),
+    '',
+    `Overall: ${r.allPass ? 'all targets pass' : `**${r.targets.filter((t) => !t.pass).length} of ${r.targets.length} fail**`}.`,
+    '',
+    '## Workloads',
+    '',
+    `Heavy patient (generated, seed ${String(r.config.seed)}, as of ${String(r.config.asOf)}): ${Object.entries(r.patient.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}. Request bodies: ${Object.entries(r.patient.requestBytes)
+      .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KiB`)
+      .join(', ')}.`,
+    `Cards returned: W2 [${r.patient.cardsW2.join(', ')}]; W3 [${r.patient.cardsW3.join(', ')}]; W4 [${r.patient.cardsW4.join(', ')}].`,
+    '',
+    workloadTable(r.workloads),
+    '',
+    'Latency is measured per response by the load generator (closed loop; with a rate, autocannon sends each',
+    "connection's share of the second as fast as it can and then waits, so arrivals come in bursts at the start of each second).",
+    '',
+    ...r.workloads.filter((w) => w.notes?.length || w.extra).flatMap((w) => [
+      `- ${w.id}: ${[...(w.notes ?? []), ...Object.entries(w.extra ?? {}).map(([k, v]) => `${k} = ${v}`)].join('; ')}`,
+    ]),
+    '',
+    '## Cost per call (independent of other load on the machine)',
+    '',
+    `Service CPU time per answered call: W2 ${f(r.estimates.w2CpuMsPerRequest, 2)} ms, W5 (bare) ${f(r.estimates.w5CpuMsPerRequest, 2)} ms; ` +
+      `WORKERS=1 ${f(r.estimates.workers1CpuMsPerRequest, 2)} ms, WORKERS=2 ${f(r.estimates.workers2CpuMsPerRequest, 2)} ms per call.`,
+    `With a core to itself W2 would saturate at about ${f(r.estimates.w2SaturationPerIdleCoreRps)} req/s and W5 at ${f(r.estimates.w5SaturationPerIdleCoreRps)} req/s: ` +
+      `W2 ≈ ${f(r.estimates.w2VsW5ByCpuCostPct)} % of W5 by cost. A call that needs ${f(r.estimates.w2CpuMsPerRequest, 0)} ms of CPU cannot have a median under that, at any load.`,
+    '',
+    '## WORKERS (node:cluster, PostgreSQL)',
+    '',
+    `W2 saturation with WORKERS=1: ${f(r.workers.w1Rps)} req/s; WORKERS=2: ${f(r.workers.w2Rps)} req/s; ratio **${f(r.workers.ratio, 2)}×**.`,
+    '',
+    '## Memory (resident, VmRSS)',
+    '',
+    memoryLine('single process (PGlite), idle after its very first start (database created)', r.memory.firstStart),
+    memoryLine('single process (PGlite), idle after a restart on the existing database', m.afterStart),
+    memoryLine('after warm-up', m.afterWarmup),
+    memoryLine('before the soak', m.beforeSoak),
+    memoryLine(`after a ${m.soakS} s soak at half load`, m.afterSoak),
+    `- peak during the soak: ${f(m.peakDuringSoakMb)} MB; growth over the soak **${f(m.growthOverSoakPct, 2)} %**, since warm-up ${f(m.growthSinceWarmupPct, 2)} %`,
+    ...(r.memory.workers1 ? [memoryLine('WORKERS=1 on PostgreSQL (no embedded database) after its W2 run', r.memory.workers1)] : []),
+    ...(r.memory.workers2 ? [memoryLine('WORKERS=2 on PostgreSQL after its W2 run (sum of primary and workers)', r.memory.workers2)] : []),
+    '',
+    '## Service side',
+    '',
+    `Audit rows written (single-process run, PGlite): ${r.service.auditRows ?? '–'} of ${r.service.requestsSent ?? '–'} hook calls; audit queue at the end ${r.service.auditQueueAtEnd ?? '–'}; dropped ${r.service.auditDropped ?? '–'}.`,
+    '',
+    'Pipeline stage durations from the audit rows of each workload (`durations_ms`; the handler only: reading and parsing the body and serialising the response are outside `total`):',
+    '',
+    stageTable(r.stages),
+    '',
+  ];
+  for (const p of r.profiles ?? []) {
+    lines.push(
+      `## CPU profile: W2 saturation, ${p.note.split(':')[0]}`,
+      '',
+      `${p.note} Samples of the measured run only: ${f(p.sampledMs / 1000)} s, of which ${f(p.idlePct)} % idle.`,
+      '',
+      'Self time by area (`wasm://` is PGlite\'s PostgreSQL compiled to WebAssembly):',
+      '',
+      '| Area | Self % of busy |',
+      '|---|---|',
+      ...p.byArea.slice(0, 15).map((a) => `| ${a.area} | ${f(a.pct)} |`),
+      '',
+      'Time inside each dependency, including what it calls:',
+      '',
+      '| Package | Inclusive % of busy |',
+      '|---|---|',
+      ...p.byPackageInclusive.slice(0, 12).map((a) => `| ${a.area} | ${f(a.pct)} |`),
+      '',
+      'Our functions (dist/src), inclusive (each sample counted once per function):',
+      '',
+      '| Function | Location | Inclusive % of busy | Self % of busy |',
+      '|---|---|---|---|',
+      ...p.inclusive.slice(0, 30).map((x) => `| ${x.name} | ${x.location} | ${f(x.inclusivePct)} | ${f(x.selfPct)} |`),
+      '',
+    );
+  }
+  lines.push(
+    '## How to run',
+    '',
+    '```sh',
+    'npm run bench                 # default: 10 s per workload, 30 s soak (about 3 minutes)',
+    'npm run bench -- --soak       # 5 minute soak',
+    'npm run bench -- --profile    # also a CPU profile of the service under W2',
+    '```',
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function writeResults(r: Results, jsonPath: string, mdPath: string): void {
+  writeFileSync(jsonPath, JSON.stringify(r, null, 2) + '\n');
+  writeFileSync(mdPath, markdown(r));
+}
