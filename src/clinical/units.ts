@@ -110,8 +110,18 @@ export const UNIT_ALIASES: Readonly<Record<string, string>> = {
 const SAME_UNIT_ONLY = new Set(['%', '{ratio}', '{score}', '{INR}', '[IU]/mL']);
 
 /** The UCUM code for a reported unit, via the alias table; undefined when it is not valid UCUM. */
+const normalised = new Map<string, string | undefined>();
+
 export function normaliseUnit(unit: string | undefined | null): string | undefined {
   if (typeof unit !== 'string') return undefined;
+  // A record uses a handful of unit strings hundreds of times.
+  if (normalised.has(unit)) return normalised.get(unit);
+  const result = normaliseUnitUncached(unit);
+  remember(normalised, unit, result);
+  return result;
+}
+
+function normaliseUnitUncached(unit: string): string | undefined {
   const trimmed = unit.trim().replace(/[µμ]/g, 'u');
   // No lab unit is this long; refusing early keeps odd client input away from the UCUM parser.
   if (!trimmed || trimmed.length > 64) return undefined;
@@ -186,6 +196,8 @@ export function convertUnit(value: number, fromUnit: string | undefined, toUnit:
   const from = normaliseUnit(fromUnit);
   const to = normaliseUnit(toUnit);
   if (!from || !to) return undefined;
+  // Most values already arrive in the canonical unit: nothing to convert, nothing to round.
+  if (from === to) return value;
   const converter = converterFor(from, to, molecularWeight);
   return converter ? tidy(converter(value)) : undefined;
 }

@@ -205,8 +205,24 @@ export function readPoint(snapshot: PatientSnapshot, now: Date): { at: ReadPoint
   };
 }
 
+/**
+ * Five classify-* rules (and workup-level) ask for the same assessment of the same snapshot: it is
+ * computed once per snapshot and clock. Snapshots are never mutated after they are built, and the
+ * WeakMap lets the entry go with the snapshot.
+ */
+const assessed = new WeakMap<PatientSnapshot, Map<number, PcdAssessment | undefined>>();
+
 /** The whole assessment from a snapshot, or undefined when the patient is out of scope (MD-scope). */
 export function assessPcd(snapshot: PatientSnapshot, now: Date): PcdAssessment | undefined {
+  let byTime = assessed.get(snapshot);
+  if (!byTime) assessed.set(snapshot, (byTime = new Map()));
+  if (byTime.has(now.getTime())) return byTime.get(now.getTime());
+  const result = assessPcdUncached(snapshot, now);
+  byTime.set(now.getTime(), result);
+  return result;
+}
+
+function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment | undefined {
   if (!inClassificationScope(snapshot)) return undefined;
   const { at, diagnosis } = readPoint(snapshot, now);
   const lab = (concept: string, unit: string): LabValue | undefined => readLab(snapshot, concept, unit, at);

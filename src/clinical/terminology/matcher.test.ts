@@ -104,3 +104,20 @@ describe('matchCodeableConcept: ICD-10', () => {
     expect(terminology.matchCoding('http://snomed.info/sct', '10998900')).toEqual([]);
   });
 });
+
+describe('memoised matching', () => {
+  it('gives the same concepts for a repeated CodeableConcept, and a caller cannot change what the next one gets', () => {
+    const cc = { coding: [{ system: 'http://loinc.org', code: '1952-1' }], text: 'S-beta-2-mikroglobulin' };
+    const first = terminology.matchCodeableConcept(cc);
+    expect(first).toContain('lab:b2m');
+    first.push('tampered');
+    expect(terminology.matchCodeableConcept({ ...cc })).toEqual(first.filter((c) => c !== 'tampered'));
+  });
+
+  it('matches afresh when the codings differ only in a display text that names a drug', () => {
+    const coded = { coding: [{ system: 'urn:x-local', code: '1', display: 'x' }] };
+    const named = { coding: [{ system: 'urn:x-local', code: '1', display: 'bortezomib' }] };
+    expect(terminology.matchCodeableConcept(coded)).toEqual([]);
+    expect(terminology.matchCodeableConcept(named)).toContain('drug:bortezomib');
+  });
+});

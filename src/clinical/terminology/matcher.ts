@@ -125,8 +125,40 @@ export function buildTerminology(data: TerminologyData): Terminology {
     return found;
   };
 
+  // A patient's record repeats the same few codes hundreds of times (400 Observations, ~20 codes):
+  // matching is memoised per CodeableConcept. Client data decides the keys, so the memo is bounded.
+  const memo = new Map<string, readonly string[]>();
+  const MEMO_LIMIT = 5000;
+  const memoKey = (cc: Record<string, unknown>): string | undefined => {
+    const parts: string[] = [typeof cc.text === 'string' ? cc.text : ''];
+    const codings = Array.isArray(cc.coding) ? cc.coding : [];
+    for (const coding of codings) {
+      if (!isRecord(coding)) return undefined;
+      const { system, code, display } = coding;
+      if ((system !== undefined && typeof system !== 'string') || (code !== undefined && typeof code !== 'string') || (display !== undefined && typeof display !== 'string')) {
+        return undefined;
+      }
+      parts.push(`${system ?? ''}\u0001${code ?? ''}\u0001${display ?? ''}`);
+    }
+    const key = parts.join('\u0002');
+    // Free text can be long: such concepts are matched afresh rather than kept.
+    return key.length <= 512 ? key : undefined;
+  };
+
   const matchCodeableConcept = (cc: unknown): string[] => {
     if (!isRecord(cc)) return [];
+    const key = memoKey(cc);
+    const known = key === undefined ? undefined : memo.get(key);
+    if (known) return [...known];
+    const found = matchCodeableConceptUncached(cc);
+    if (key !== undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(key, found);
+    }
+    return [...found];
+  };
+
+  const matchCodeableConceptUncached = (cc: Record<string, unknown>): string[] => {
     const found: string[] = [];
     const texts: string[] = [];
     const codedSystems = new Set<string>();
