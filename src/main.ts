@@ -95,8 +95,17 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     if (stopping) return;
     stopping = true;
     logger.info({ event: 'shutdown', signal }, 'draining in-flight requests');
-    // close() stops accepting and waits for in-flight requests; idle keep-alive sockets are closed.
+    // close() stops accepting and waits for every open connection, and a keep-alive client holds its
+    // connection open long after its last answer (up to keepAliveTimeout, far past the forced exit
+    // below). So from now on answers say `Connection: close`, and each connection is closed as soon
+    // as its in-flight request is done.
+    server.on('request', (_req, res) => {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    });
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+    idleSweep.unref();
     server.close(async () => {
+      clearInterval(idleSweep);
       await runtime.close();
       await demo?.close();
       logger.info({ event: 'shutdown.done' }, 'stopped');

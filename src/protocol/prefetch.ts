@@ -1,4 +1,3 @@
-import { Client } from 'fhir-kit-client';
 import type { Bundle, Medication, Patient, Resource } from 'fhir/r4.js';
 import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
@@ -42,6 +41,35 @@ export interface ResolveOptions {
   maxPages?: number;
   /** Circuit breakers per FHIR base URL; without them every request goes out. */
   breakers?: FhirCircuitBreakers;
+  /** Largest single FHIR response read; default MAX_FHIR_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
+  /** Bytes read from the FHIR server per hook call, all queries and pages; default MAX_FHIR_BYTES_PER_CALL. */
+  maxBytesPerCall?: number;
+}
+
+// A page of 1000 Observations (our largest query) is 1 to 3 MB of JSON, and the client's own
+// prefetch is capped at CDS_BODY_LIMIT_BYTES (5 MB by default). Anything far beyond that is a
+// misbehaving server: reading it whole (and parsing it, at several times its size in memory)
+// would cost memory shared by every concurrent call and could not finish within the deadline
+// anyway, so the read stops at the cap and the key counts as unavailable.
+export const MAX_FHIR_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const MAX_FHIR_BYTES_PER_CALL = 24 * 1024 * 1024;
+
+/** A FHIR answer that is not a usable 2xx JSON body; `response.status` is what the breaker classifies. */
+class FhirResponseError extends Error {
+  constructor(
+    readonly response: { status: number },
+    reason: string,
+  ) {
+    super(`FHIR server answer unusable: ${reason}`);
+  }
+}
+
+/** Over a size cap; carries no status, so it counts as a server failure for the breaker. */
+class FhirResponseTooLarge extends Error {
+  constructor() {
+    super('FHIR server answer over the size cap');
+  }
 }
 
 /** What the FHIR server or client gave us, classified. */
@@ -76,6 +104,16 @@ function bundleEntries(b: Bundle): Resource[] {
     if (isObject(e) && isResource(e.resource)) out.push(e.resource);
   }
   return out;
+}
+
+/** The `next` page URL; the server's Bundle is untrusted, so `link` may be anything. */
+function nextLink(b: Bundle): string | undefined {
+  const links: unknown = b.link;
+  if (!Array.isArray(links)) return undefined;
+  for (const l of links) {
+    if (isObject(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
+  }
+  return undefined;
 }
 
 function onlyOperationOutcomes(b: Bundle): boolean {
@@ -125,18 +163,24 @@ function sameOrigin(a: string, b: string): boolean {
 class FetchBudget {
   calls: { outcome: 'ok' | 'error' | 'timeout' | 'circuit-open' }[] = [];
   deadlineHit = false;
-  private readonly client: Client;
+  private bytesRead = 0;
+  private readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly maxResponseBytes: number;
+  private readonly maxBytesPerCall: number;
 
   constructor(
     private readonly base: string,
     token: string | undefined,
     private readonly opts: ResolveOptions,
   ) {
-    this.client = new Client({
-      baseUrl: base.replace(/\/+$/, ''),
-      customHeaders: { accept: 'application/fhir+json, application/json' },
-      ...(token ? { bearerToken: token } : {}),
-    });
+    this.baseUrl = base.replace(/\/+$/, '');
+    this.headers = {
+      accept: 'application/fhir+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
+    this.maxResponseBytes = opts.maxResponseBytes ?? MAX_FHIR_RESPONSE_BYTES;
+    this.maxBytesPerCall = opts.maxBytesPerCall ?? MAX_FHIR_BYTES_PER_CALL;
   }
 
   /** GET one URL (relative to the base, or an absolute `next` link on the same origin). */
@@ -153,23 +197,70 @@ class FetchBudget {
       return undefined;
     }
     const timeout = Math.min(remaining, this.opts.perRequestTimeoutMs);
-    const signal = AbortSignal.timeout(timeout);
-    const send = () => this.client.request(url, { method: 'GET', options: { signal } });
+    const timer = AbortSignal.timeout(timeout);
+    const tooLarge = new AbortController();
+    const signal = AbortSignal.any([timer, tooLarge.signal]);
+    const href = /^https?:/i.test(url) ? url : `${this.baseUrl}/${url.replace(/^\/+/, '')}`;
+    const send = () => this.fetchJson(href, signal, tooLarge);
     try {
       const breaker = this.opts.breakers?.forServer(this.base);
-      const result = (await (breaker ? breaker.execute(send) : send())) as unknown;
+      const result = await (breaker ? breaker.execute(send) : send());
       this.calls.push({ outcome: 'ok' });
       return isResource(result) ? result : undefined;
     } catch (err) {
       if (isOpenCircuit(err)) {
         this.calls.push({ outcome: 'circuit-open' });
-      } else if (signal.aborted) {
+      } else if (timer.aborted) {
         this.calls.push({ outcome: 'timeout' });
         if (Date.now() >= this.opts.fetchDeadline - 5) this.deadlineHit = true;
       } else {
         this.calls.push({ outcome: 'error' });
       }
       return undefined;
+    }
+  }
+
+  /**
+   * One GET, the body read as a stream and abandoned as soon as it passes the per-response or the
+   * per-call cap (a Content-Length over the cap is refused before reading anything). Error answers
+   * are not read at all: only their status matters.
+   */
+  private async fetchJson(href: string, signal: AbortSignal, tooLarge: AbortController): Promise<unknown> {
+    const res = await fetch(href, { method: 'GET', headers: this.headers, signal });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new FhirResponseError({ status: res.status }, `HTTP ${res.status}`);
+    }
+    const limit = Math.min(this.maxResponseBytes, this.maxBytesPerCall - this.bytesRead);
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      tooLarge.abort();
+      await res.body?.cancel().catch(() => undefined);
+      throw new FhirResponseTooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        this.bytesRead += value.byteLength;
+        if (size > this.maxResponseBytes || this.bytesRead > this.maxBytesPerCall) {
+          tooLarge.abort();
+          await reader.cancel().catch(() => undefined);
+          throw new FhirResponseTooLarge();
+        }
+        chunks.push(value);
+      }
+    }
+    const text = Buffer.concat(chunks, size).toString('utf8');
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new FhirResponseError({ status: res.status }, 'invalid JSON');
     }
   }
 
@@ -182,7 +273,7 @@ class FetchBudget {
     const resources = bundleEntries(first as Bundle);
     let page = first as Bundle;
     for (let i = 1; i < (this.opts.maxPages ?? 5); i++) {
-      const next = page.link?.find((l) => l.relation === 'next')?.url;
+      const next = nextLink(page);
       if (!next) break;
       const more = await this.get(next);
       if (!more || more.resourceType !== 'Bundle') break;

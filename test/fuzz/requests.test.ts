@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { startDemoFhirServer } from '../../src/demo-fhir/server.js';
 import { fullPrefetch } from '../support/stack.js';
-import { checkOutcome, FUZZ_PARAMS, mutateAt, oddString, oddValue, post, startFuzzTarget, type FuzzTarget } from './support.js';
+import { checkOutcome, FUZZ_PARAMS, FUZZ_TIMEOUT_MS, mutateAt, oddString, oddValue, post, startFuzzTarget, type FuzzTarget } from './support.js';
 
 // Property-based fuzzing of whole hook and feedback requests: valid requests with real prefetch
 // (from the demo FHIR server's synthetic patients) mutated at random paths, wrong types, missing
@@ -27,9 +27,12 @@ beforeAll(async () => {
   const demo = await startDemoFhirServer({ host: '127.0.0.1', port: 0 });
   try {
     target = await startFuzzTarget();
-    for (const svc of target.stack.runtime.deps.services) {
-      for (const patientId of ['pat-new-myeloma', 'pat-bortezomib-no-valaciclovir', 'pat-iss-nmol', 'pat-no-data']) {
-        const prefetch = await fullPrefetch(svc.prefetch, demo.baseUrl, patientId);
+    const patients = ['pat-new-myeloma', 'pat-bortezomib-no-valaciclovir', 'pat-iss-nmol', 'pat-no-data'];
+    const jobs = target.stack.runtime.deps.services.flatMap((svc) => patients.map((patientId) => ({ svc, patientId })));
+    const prefetches = await Promise.all(jobs.map(({ svc, patientId }) => fullPrefetch(svc.prefetch, demo.baseUrl, patientId)));
+    for (const [i, { svc, patientId }] of jobs.entries()) {
+      {
+        const prefetch = prefetches[i];
         const drafts = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft('d1', 'L01XG01') }, { resource: draft('d2', 'L04AX04') }] };
         const context: Record<string, unknown> = { userId: 'Practitioner/x', patientId };
         if (svc.hook !== 'patient-view') context.draftOrders = drafts;
@@ -40,7 +43,7 @@ beforeAll(async () => {
   } finally {
     await demo.close();
   }
-});
+}, 90_000);
 afterAll(async () => {
   await target.close();
 });
@@ -61,7 +64,7 @@ test('mutated valid hook requests: one to three random paths replaced, removed o
     }),
     { ...FUZZ_PARAMS, seed: 0x5eed01, numRuns: 1500 },
   );
-});
+}, FUZZ_TIMEOUT_MS);
 
 test('wrong types, missing and extra fields at the top level and in context', async () => {
   const field = fc.constantFrom('hook', 'hookInstance', 'fhirServer', 'fhirAuthorization', 'context', 'prefetch', 'extension', 'x-extra');
@@ -85,7 +88,7 @@ test('wrong types, missing and extra fields at the top level and in context', as
     ),
     { ...FUZZ_PARAMS, seed: 0x5eed02, numRuns: 1000 },
   );
-});
+}, FUZZ_TIMEOUT_MS);
 
 test('arbitrary JSON bodies and arbitrary bytes', async () => {
   const id = fc.constantFrom('heme-patient-view', 'heme-order-select', 'heme-order-sign');
@@ -95,7 +98,7 @@ test('arbitrary JSON bodies and arbitrary bytes', async () => {
     }),
     { ...FUZZ_PARAMS, seed: 0x5eed03, numRuns: 400 },
   );
-});
+}, FUZZ_TIMEOUT_MS);
 
 test('huge and deeply nested values (few cases, each large)', async () => {
   const MB = 1024 * 1024;
@@ -117,7 +120,7 @@ test('huge and deeply nested values (few cases, each large)', async () => {
     }),
     { ...FUZZ_PARAMS, seed: 0x5eed04, numRuns: 30 },
   );
-});
+}, FUZZ_TIMEOUT_MS);
 
 test('feedback bodies: mutated, wrong types, 1 MB comments', async () => {
   const valid = () => ({
@@ -137,7 +140,7 @@ test('feedback bodies: mutated, wrong types, 1 MB comments', async () => {
     }),
     { ...FUZZ_PARAMS, seed: 0x5eed05, numRuns: 500 },
   );
-});
+}, FUZZ_TIMEOUT_MS);
 
 test('Accept-Language and hookInstance oddities', async () => {
   await fc.assert(
@@ -151,4 +154,4 @@ test('Accept-Language and hookInstance oddities', async () => {
     }),
     { ...FUZZ_PARAMS, seed: 0x5eed06, numRuns: 300 },
   );
-});
+}, FUZZ_TIMEOUT_MS);

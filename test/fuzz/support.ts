@@ -147,3 +147,6 @@ export function mutateAt(doc: unknown, pathChoices: number[], value: unknown, re
 }
 
 export const FUZZ_PARAMS = { endOnFailure: true } as const;
+
+/** Per property; the whole suite stays far below this on an idle two-core machine. */
+export const FUZZ_TIMEOUT_MS = 120_000;
