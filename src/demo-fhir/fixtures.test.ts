@@ -128,8 +128,10 @@ describe('fixture files', () => {
       for (const obs of ofType<Observation>(bundle, 'Observation')) {
         expect(obs.status).toBe('final');
         const category = obs.category?.[0]?.coding?.[0]?.code;
-        // Pregnancy status is not a lab result; EHRs file it under social history.
-        expect(category).toBe(hasCoding(obs.code, LOINC, '82810-3') ? 'social-history' : 'laboratory');
+        // Pregnancy status is not a lab result; EHRs file it under social history, and coded
+        // radiology findings under imaging.
+        const imaging = hasCoding(obs.code, 'urn:heme-cds:local', 'lowdose-ct-lytic-lesions') || hasCoding(obs.code, 'urn:heme-cds:local', 'wb-mri-focal-lesions');
+        expect(category).toBe(hasCoding(obs.code, LOINC, '82810-3') ? 'social-history' : imaging ? 'imaging' : 'laboratory');
         expect(obs.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
         expect((obs.effectiveDateTime ?? '') <= `${TODAY}T23:59:59`).toBe(true);
         if (obs.valueQuantity) {

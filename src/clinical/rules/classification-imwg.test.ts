@@ -16,9 +16,9 @@ const terminology = loadTerminology();
 const NOW = new Date('2026-11-22T10:00:00+01:00');
 
 /** Every finding of this area's rules for a fixture patient (patient-view, clock 2026-11-22). */
-function fixture(name: string): Finding[] {
+function fixture(name: string, keep: (r: Resource) => boolean = () => true): Finding[] {
   const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-  const all = bundle.entry.map((e) => e.resource);
+  const all = bundle.entry.map((e) => e.resource).filter(keep);
   const of = (t: string): Resource[] => all.filter((r) => r.resourceType === t);
   const input: SnapshotInput = {
     patientId: name,
@@ -44,7 +44,7 @@ describe('classification fixtures (fixtures/README.md "Cards the catalogue expec
     ['pat-new-myeloma', ['classify-active-myeloma']],
     ['pat-bortezomib-no-valaciclovir', ['classify-active-myeloma']],
     ['pat-mgus', ['classify-mgus']],
-    ['pat-smouldering', ['classify-smouldering.not-evaluable']],
+    ['pat-smouldering', ['classify-smouldering']],
     ['pat-no-data', []],
     ['pat-cls-pcl', ['classify-active-myeloma', 'classify-plasma-cell-leukaemia']],
     ['pat-cls-plasmacytoma', ['classify-solitary-plasmacytoma.not-evaluable']],
@@ -68,8 +68,18 @@ describe('classification fixtures (fixtures/README.md "Cards the catalogue expec
     expect(nb[0]?.summary).toContain('behandlingskrevende');
   });
 
-  it('pat-smouldering: lists the imaging as missing and offers the whole-body MRI', () => {
+  it('pat-smouldering: coded low-dose CT and whole-body MRI without lesions make "no MDE" assertable', () => {
     const f = fixture('pat-smouldering')[0] as Finding;
+    expect(f).toMatchObject({ ruleId: 'classify-smouldering', outcome: 'fired', missing: [] });
+    expect(f.values.map((v) => v.concept)).toEqual(expect.arrayContaining(['obs:lowdose-ct-lesions', 'obs:wb-mri-lesions']));
+    const { en } = renderBoth([f], 'patient-view');
+    expect(en[0]?.summary).toMatch(/^Smouldering myeloma criteria met/);
+  });
+
+  it('pat-smouldering without the imaging: lists it as missing and offers the whole-body MRI', () => {
+    const noImaging = (r: Resource): boolean => !(r.resourceType === 'Observation' && r.id?.startsWith('smm-obs-') && /ct|mri/.test(r.id));
+    const f = fixture('pat-smouldering', noImaging)[0] as Finding;
+    expect(f.outcome).toBe('not-evaluable');
     expect(f.missing).toEqual(['obs:lowdose-ct-lesions', 'obs:wb-mri-lesions']);
     expect(f.suggestions).toEqual([{ template: 'order-wb-mri' }]);
     const { en } = renderBoth([f], 'patient-view');

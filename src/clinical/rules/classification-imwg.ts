@@ -237,7 +237,7 @@ function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment 
     C: assessHypercalcaemia(snapshot, at),
     R: assessRenal(snapshot, at),
     A: assessAnaemia(snapshot, at),
-    B: assessBone(snapshot),
+    B: assessBone(snapshot, at),
     SLiM: assessSlim(snapshot, at),
   };
   const site = plasmacytomaSite(snapshot);

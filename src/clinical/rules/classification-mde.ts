@@ -1,4 +1,4 @@
-import type { LabValue, PatientSnapshot, UsedValue } from '../types.js';
+import type { CodedObservation, LabValue, PatientSnapshot, UsedValue } from '../types.js';
 import { labValues, usedLab } from './support/labs.js';
 import { DAY_MS } from './support/time.js';
 
@@ -66,6 +66,19 @@ export function readLab(snapshot: PatientSnapshot, concept: string, unit: string
   }
   // Outside the window: the latest value before treatment (the snapshot holds values newest first).
   return best ?? candidates[0];
+}
+
+/**
+ * The coded imaging finding (C-4) the classification reads: the newest one taken before treatment
+ * started (or before now), as for lab values.
+ */
+export function readFinding(snapshot: PatientSnapshot, concept: string, at: ReadPoint): CodedObservation | undefined {
+  const ceiling = at.therapyStart ? Math.min(at.now.getTime(), at.therapyStart.getTime() + DAY_MS) : at.now.getTime();
+  return (snapshot.codedObservations[concept] ?? []).find((o) => Number.isFinite(o.effective.getTime()) && o.effective.getTime() <= ceiling && o.valueConcepts.length > 0);
+}
+
+export function usedFinding(o: CodedObservation | undefined, answer: string): UsedValue[] {
+  return o ? [{ concept: o.concept, value: answer, date: o.effective, source: o.source }] : [];
 }
 
 export function used(v: LabValue | undefined): UsedValue[] {

@@ -1,5 +1,5 @@
 import type { PatientSnapshot } from '../types.js';
-import { type MdeResult, result } from './classification-mde.js';
+import { type MdeResult, type ReadPoint, readFinding, result, usedFinding } from './classification-mde.js';
 
 // Catalogue A.1 `mde-bone` (CRAB-B), seed [003] «Diagnostiske kriterier»: «B Skjelettsykdom. En
 // eller flere osteolytiske lesjoner (minst 5 mm) påvist ved lavdose CT eller røntgen. Ved usikre
@@ -31,13 +31,23 @@ export function boneCriterion(finding: BoneImagingFinding | undefined): MdeResul
 }
 
 /**
- * Imaging is not coded in the terminology (C-4: «B is evaluated only from coded findings … never
- * infer B from free text»), so the snapshot offers no finding and B is always unknown for now.
+ * C-4: B is read only from a coded finding (never from free text): the local finding
+ * `obs:lowdose-ct-lesions` answers Present when one or more osteolytic lesions of at least 5 mm were
+ * seen, Absent when none, and carries interpretation IND when the finding is equivocal.
  */
-export function boneImagingFrom(_snapshot: PatientSnapshot): BoneImagingFinding | undefined {
+export function boneImagingFrom(snapshot: PatientSnapshot, at?: ReadPoint): BoneImagingFinding | undefined {
+  const o = at ? readFinding(snapshot, LOWDOSE_CT, at) : snapshot.codedObservations[LOWDOSE_CT]?.[0];
+  if (!o) return undefined;
+  if (o.valueConcepts.includes('answer:indeterminate')) return { lesionSizesMm: [], equivocal: true };
+  if (o.valueConcepts.includes('answer:present')) return { lesionSizesMm: [MIN_LESION_SIZE_MM], equivocal: false };
+  if (o.valueConcepts.includes('answer:absent')) return { lesionSizesMm: [], equivocal: false };
   return undefined;
 }
 
-export function assessBone(snapshot: PatientSnapshot): MdeResult {
-  return boneCriterion(boneImagingFrom(snapshot));
+export function assessBone(snapshot: PatientSnapshot, at?: ReadPoint): MdeResult {
+  const finding = boneImagingFrom(snapshot, at);
+  const o = at ? readFinding(snapshot, LOWDOSE_CT, at) : undefined;
+  const r = boneCriterion(finding);
+  const answer = finding === undefined ? '' : finding.equivocal ? 'equivocal' : finding.lesionSizesMm.length > 0 ? '≥1 ≥5 mm' : '0';
+  return { ...r, values: [...r.values, ...(finding ? usedFinding(o, answer) : [])] };
 }

@@ -1,7 +1,7 @@
 import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology } from '../terminology/concepts.js';
-import { assessSlim, slimCriterion } from './mde-slim.js';
+import { SLIM_CRITERIA, assessSlim, slimCriterion } from './mde-slim.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const noMri = undefined;
@@ -50,5 +50,43 @@ describe('mde-slim', () => {
     const r = assessSlim(buildSnapshot(input, loadTerminology(), NOW), { now: NOW });
     expect(r.status).toBe('met');
     expect(r.values).toEqual(expect.arrayContaining([expect.objectContaining({ concept: 'flc-involved-ratio', value: 125 })]));
+  });
+});
+
+describe('coded whole-body MRI finding (C-4), read through the snapshot builder', () => {
+  const NOW_ = new Date('2026-11-22T10:00:00Z');
+  const snap = (code: string) =>
+    buildSnapshot(
+      {
+        patientId: 'p1',
+        resources: {
+          observations: [
+            {
+              resourceType: 'Observation',
+              id: 'mri',
+              status: 'final',
+              subject: { reference: 'Patient/p1' },
+              code: { coding: [{ system: 'urn:heme-cds:local', code: 'wb-mri-focal-lesions' }] },
+              effectiveDateTime: '2026-11-01T09:00:00+01:00',
+              valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code }] },
+            },
+          ],
+        },
+        medications: [],
+        draftOrders: [],
+        unavailable: [],
+      } as never,
+      loadTerminology(),
+      NOW_,
+    );
+  it('Present (≥ 2 focal lesions ≥ 5 mm) → SLiM met on the MRI arm alone', () => {
+    const r = assessSlim(snap('LA9633-4'), { now: NOW_ });
+    expect(r.status).toBe('met');
+    expect(r.met).toContain(SLIM_CRITERIA.mri);
+  });
+  it('Absent → the MRI arm is not met and no longer missing', () => {
+    const r = assessSlim(snap('LA9634-2'), { now: NOW_ });
+    expect(r.notMet).toContain(SLIM_CRITERIA.mri);
+    expect(r.missing).not.toContain('obs:wb-mri-lesions');
   });
 });

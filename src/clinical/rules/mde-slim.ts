@@ -1,5 +1,5 @@
 import type { PatientSnapshot, UsedValue } from '../types.js';
-import { type MdeResult, type MdeStatus, type ReadPoint, anyOf, ge, gt, readLab, result, used } from './classification-mde.js';
+import { type MdeResult, type MdeStatus, type ReadPoint, anyOf, ge, gt, readFinding, readLab, result, used, usedFinding } from './classification-mde.js';
 
 // Catalogue A.1 `mde-slim` (biomarker MDEs), seed [003] «Diagnostiske kriterier»: «Ved fravær av
 // CRAB vil tilstedeværelse av ett av følgende tre kriterier regnes som myelomatosedefinerende
@@ -82,8 +82,15 @@ export function slimCriterion(bmpc: number | undefined, flc: FlcInput, mri: MriF
   return { ...result(status, { met, notMet, missing }), ...(li.involvedRatio !== undefined ? { involvedRatio: li.involvedRatio } : {}) };
 }
 
-/** Imaging is not coded in the terminology yet (C-4): no MRI finding can be read, so (M) is unknown. */
-export function mriFrom(_snapshot: PatientSnapshot): MriFinding | undefined {
+/**
+ * C-4: the MRI arm is read only from a coded finding: the local finding `obs:wb-mri-lesions` answers
+ * Present when whole-body MRI shows two or more focal lesions of at least 5 mm, Absent when fewer.
+ */
+export function mriFrom(snapshot: PatientSnapshot, at?: ReadPoint): MriFinding | undefined {
+  const o = at ? readFinding(snapshot, WB_MRI, at) : snapshot.codedObservations[WB_MRI]?.[0];
+  if (!o) return undefined;
+  if (o.valueConcepts.includes('answer:present')) return { focalLesionSizesMm: Array(MIN_MRI_FOCAL_LESIONS).fill(MIN_MRI_LESION_SIZE_MM) as number[] };
+  if (o.valueConcepts.includes('answer:absent')) return { focalLesionSizesMm: [] };
   return undefined;
 }
 
@@ -95,9 +102,11 @@ export function assessSlim(snapshot: PatientSnapshot, at: ReadPoint): MdeResult 
   const r = slimCriterion(
     bmpc?.value,
     { ...(kappa ? { kappa: kappa.value } : {}), ...(lambda ? { lambda: lambda.value } : {}), ...(ratio ? { ratio: ratio.value } : {}) },
-    mriFrom(snapshot),
+    mriFrom(snapshot, at),
   );
-  const values: UsedValue[] = [...used(bmpc), ...used(kappa), ...used(lambda), ...used(ratio)];
+  const mriObs = readFinding(snapshot, WB_MRI, at);
+  const mri = mriFrom(snapshot, at);
+  const values: UsedValue[] = [...used(bmpc), ...used(kappa), ...used(lambda), ...used(ratio), ...(mri ? usedFinding(mriObs, mri.focalLesionSizesMm.length > 0 ? '≥2 ≥5 mm' : '<2') : [])];
   if (r.involvedRatio !== undefined && kappa && lambda) {
     values.push({ concept: INVOLVED_RATIO, value: Math.round(r.involvedRatio * 100) / 100, date: kappa.effective });
   }
