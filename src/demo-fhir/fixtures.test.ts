@@ -130,7 +130,9 @@ describe('fixture files', () => {
         const category = obs.category?.[0]?.coding?.[0]?.code;
         // Pregnancy status is not a lab result; EHRs file it under social history, and coded
         // radiology findings under imaging.
-        const imaging = hasCoding(obs.code, 'urn:heme-cds:local', 'lowdose-ct-lytic-lesions') || hasCoding(obs.code, 'urn:heme-cds:local', 'wb-mri-focal-lesions');
+        const imaging = ['lowdose-ct-lytic-lesions', 'wb-mri-focal-lesions', 'plasmacytoma-further-lesions-ct', 'plasmacytoma-further-lesions-mri'].some((code) =>
+          hasCoding(obs.code, 'urn:heme-cds:local', code),
+        );
         expect(category).toBe(hasCoding(obs.code, LOINC, '82810-3') ? 'social-history' : imaging ? 'imaging' : 'laboratory');
         expect(obs.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
         expect((obs.effectiveDateTime ?? '') <= `${TODAY}T23:59:59`).toBe(true);

@@ -47,7 +47,7 @@ describe('classification fixtures (fixtures/README.md "Cards the catalogue expec
     ['pat-smouldering', ['classify-smouldering']],
     ['pat-no-data', []],
     ['pat-cls-pcl', ['classify-active-myeloma', 'classify-plasma-cell-leukaemia']],
-    ['pat-cls-plasmacytoma', ['classify-solitary-plasmacytoma.not-evaluable']],
+    ['pat-cls-plasmacytoma', ['classify-solitary-plasmacytoma']],
     ['pat-cls-hypercalcaemia', ['classify-active-myeloma', 'hypercalcaemia-treatment']],
     ['pat-cls-incomplete', ['classify-active-myeloma.not-evaluable', 'classify-plasma-cell-leukaemia.not-evaluable', 'hypercalcaemia-treatment.not-evaluable']],
     ['pat-cls-mgus-nomarrow', ['classify-mgus.not-evaluable']],

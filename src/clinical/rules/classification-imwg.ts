@@ -1,12 +1,12 @@
 import type { Finding, LabValue, PatientSnapshot, SuggestionRequest, UsedValue } from '../types.js';
 import { MYELOMA_SCOPE_CONCEPTS } from '../terminology/concepts.js';
 import { currentConditions, earliestDiagnosis, usedCondition } from './support/conditions.js';
-import { type MdeResult, type MdeStatus, type ReadPoint, anyOf, ge, lt, readLab, used } from './classification-mde.js';
+import { type MdeResult, type MdeStatus, type ReadPoint, anyOf, ge, lt, readFinding, readLab, result, used, usedFinding } from './classification-mde.js';
 import { assessHypercalcaemia } from './mde-hypercalcaemia.js';
 import { therapyStart } from './response-series.js';
 import { assessRenal } from './mde-renal.js';
 import { assessAnaemia } from './mde-anaemia.js';
-import { assessBone, LOWDOSE_CT } from './mde-bone.js';
+import { assessBone, B_CRITERIA, LOWDOSE_CT } from './mde-bone.js';
 import { assessSlim, WB_MRI } from './mde-slim.js';
 
 // Catalogue A.1: one IMWG assessment shared by the classify-* rules, so that exactly one of them
@@ -55,6 +55,10 @@ export type PcdOutcome =
   | 'none';
 
 export type PlasmacytomaSite = 'bone' | 'extramedullary';
+
+/** Coded «ingen ytterligere lesjoner» findings of a plasmacytoma's staging CT and MRI (C-4, local codes). */
+export const FURTHER_CT = 'obs:further-lesions-ct';
+export const FURTHER_MRI = 'obs:further-lesions-mri';
 
 const DEFINITE_OUTCOMES: ReadonlySet<PcdOutcome> = new Set(['active', 'smouldering', 'solitary-plasmacytoma', 'mgus', 'none']);
 
@@ -156,7 +160,7 @@ export function classifyPcd(input: PcdInput): Omit<PcdAssessment, 'values' | 'su
 
   if (plasmacytoma) {
     // «CT skjelett og MR helkropp viser ingen ytterligere lesjoner. Ingen myelomatosedefinerende kriterier oppfylt.»
-    const imagingMissing = input.noFurtherLesions ? [] : [LOWDOSE_CT, WB_MRI];
+    const imagingMissing = input.noFurtherLesions ? [] : [FURTHER_CT, FURTHER_MRI];
     const confirmed = input.noFurtherLesions?.ct === true && input.noFurtherLesions.mri === true && mdeStatus === 'not-met';
     if (confirmed) return done('solitary-plasmacytoma', [], site);
     return done('solitary-plasmacytoma-unconfirmed', [...imagingMissing, ...mdeMissing], site);
@@ -233,7 +237,7 @@ function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment 
   const kappa = lab('lab:flc-kappa', 'mg/L');
   const lambda = lab('lab:flc-lambda', 'mg/L');
   const flcRatio = ratio?.value ?? (kappa && lambda && lambda.value > 0 ? kappa.value / lambda.value : undefined);
-  const mde = {
+  const mde: PcdInput['mde'] = {
     C: assessHypercalcaemia(snapshot, at),
     R: assessRenal(snapshot, at),
     A: assessAnaemia(snapshot, at),
@@ -241,7 +245,22 @@ function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment 
     SLiM: assessSlim(snapshot, at),
   };
   const site = plasmacytomaSite(snapshot);
+  let noFurtherLesions: PcdInput['noFurtherLesions'];
+  if (site) {
+    // For a plasmacytoma the imaging question is «ingen ytterligere lesjoner»: the plasmacytoma itself
+    // is a lesion, so B and the MRI arm of SLiM are judged on the lesions besides it (C-4: coded only).
+    const ct = readFinding(snapshot, FURTHER_CT, at);
+    const mri = readFinding(snapshot, FURTHER_MRI, at);
+    const absent = (o: typeof ct): boolean | undefined =>
+      o?.valueConcepts.includes('answer:absent') ? true : o?.valueConcepts.includes('answer:present') ? false : undefined;
+    const ctNone = absent(ct);
+    const mriNone = absent(mri);
+    if (ctNone !== undefined) mde.B = result(ctNone ? 'not-met' : 'met', { [ctNone ? 'notMet' : 'met']: [B_CRITERIA.lyticLesion], values: usedFinding(ct, ctNone ? '0' : '≥1') });
+    if (mriNone !== undefined) mde.SLiM = assessSlim(snapshot, at, { focalLesionSizesMm: mriNone ? [] : [5, 5] });
+    if (ctNone !== undefined && mriNone !== undefined) noFurtherLesions = { ct: ctNone, mri: mriNone };
+  }
   const r = classifyPcd({
+    ...(noFurtherLesions ? { noFurtherLesions } : {}),
     mde,
     ...(bmpc ? { bmpc: bmpc.value } : {}),
     ...(serumM ? { serumM: serumM.value } : {}),

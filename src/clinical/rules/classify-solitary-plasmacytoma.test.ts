@@ -1,7 +1,7 @@
 import { classifySolitaryPlasmacytoma, spFindings, spVariant } from './classify-solitary-plasmacytoma.js';
 import { type PcdAssessment, classifyPcd } from './classification-imwg.js';
 import { result } from './classification-mde.js';
-import { condition, context, lab, labsByConcept, snapshot } from './snapshot-factory.test-support.js';
+import { coded, codedByConcept, condition, context, lab, labsByConcept, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
 
 const DX = '2025-05-20T00:00:00Z';
@@ -37,12 +37,22 @@ describe('classify-solitary-plasmacytoma', () => {
     expect(renderBoth(f, 'patient-view').en[0]?.summary).toBe('Solitary plasmacytoma: marrow not examined, risk variant unknown');
   });
 
-  it('from a record (imaging not coded) it cannot be confirmed: missing CT and MRI', () => {
+  it('from a record without the staging CT and MRI findings it cannot be confirmed: missing them', () => {
     const snap = snapshot({ conditions: [condition('cond:solitary-plasmacytoma-bone', { onset: DX })], labs: labsByConcept(lab('lab:bmpc', 3, '%', DX), lab('lab:mprotein', 2, 'g/L', DX)) });
     const f = classifySolitaryPlasmacytoma.evaluate(snap, context('patient-view'));
     expect(f[0]).toMatchObject({ outcome: 'not-evaluable', variant: 'default' });
-    expect(f[0]?.missing.slice(0, 2)).toEqual(['obs:lowdose-ct-lesions', 'obs:wb-mri-lesions']);
-    expect(renderBoth(f, 'patient-view').en[0]?.summary).toMatch(/^Solitary plasmacytoma cannot be confirmed: missing Low-dose CT/);
+    expect(f[0]?.missing.slice(0, 2)).toEqual(['obs:further-lesions-ct', 'obs:further-lesions-mri']);
+    expect(renderBoth(f, 'patient-view').en[0]?.summary).toMatch(/^Solitary plasmacytoma cannot be confirmed: missing Skeletal CT/);
+  });
+
+  it('coded staging CT and MRI with no lesion besides the plasmacytoma confirm it; a further lesion does not', () => {
+    const findings = (ct: string, mri: string) =>
+      codedByConcept(coded('obs:further-lesions-ct', [ct], DX), coded('obs:further-lesions-mri', [mri], DX));
+    const base = { conditions: [condition('cond:solitary-plasmacytoma-bone', { onset: DX })], labs: labsByConcept(lab('lab:bmpc', 3, '%', DX), lab('lab:mprotein', 2, 'g/L', DX), lab('lab:hb', 13.5, 'g/dL', DX), lab('lab:calcium', 2.3, 'mmol/L', DX), lab('lab:albumin', 40, 'g/L', DX), lab('lab:creatinine', 70, 'umol/L', DX), lab('lab:egfr', 90, 'mL/min/{1.73_m2}', DX), lab('lab:flc-kappa', 20, 'mg/L', DX), lab('lab:flc-lambda', 15, 'mg/L', DX)) };
+    const confirmed = classifySolitaryPlasmacytoma.evaluate(snapshot({ ...base, codedObservations: findings('answer:absent', 'answer:absent') }), context('patient-view'));
+    expect(confirmed[0]).toMatchObject({ outcome: 'fired', variant: 'bone-minimal-marrow' });
+    const further = classifySolitaryPlasmacytoma.evaluate(snapshot({ ...base, codedObservations: findings('answer:present', 'answer:absent') }), context('patient-view'));
+    expect(further.some((x) => x.outcome === 'fired')).toBe(false);
   });
 
   it('no plasmacytoma condition -> no card', () => {

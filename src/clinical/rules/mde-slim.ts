@@ -94,18 +94,18 @@ export function mriFrom(snapshot: PatientSnapshot, at?: ReadPoint): MriFinding |
   return undefined;
 }
 
-export function assessSlim(snapshot: PatientSnapshot, at: ReadPoint): MdeResult {
+export function assessSlim(snapshot: PatientSnapshot, at: ReadPoint, mriOverride?: MriFinding): MdeResult {
   const bmpc = readLab(snapshot, 'lab:bmpc', '%', at);
   const kappa = readLab(snapshot, 'lab:flc-kappa', 'mg/L', at);
   const lambda = readLab(snapshot, 'lab:flc-lambda', 'mg/L', at);
   const ratio = readLab(snapshot, 'lab:flc-ratio', '{ratio}', at);
+  const mriObs = mriOverride ? undefined : readFinding(snapshot, WB_MRI, at);
+  const mri = mriOverride ?? mriFrom(snapshot, at);
   const r = slimCriterion(
     bmpc?.value,
     { ...(kappa ? { kappa: kappa.value } : {}), ...(lambda ? { lambda: lambda.value } : {}), ...(ratio ? { ratio: ratio.value } : {}) },
-    mriFrom(snapshot, at),
+    mri,
   );
-  const mriObs = readFinding(snapshot, WB_MRI, at);
-  const mri = mriFrom(snapshot, at);
   const values: UsedValue[] = [...used(bmpc), ...used(kappa), ...used(lambda), ...used(ratio), ...(mri ? usedFinding(mriObs, mri.focalLesionSizesMm.length > 0 ? '≥2 ≥5 mm' : '<2') : [])];
   if (r.involvedRatio !== undefined && kappa && lambda) {
     values.push({ concept: INVOLVED_RATIO, value: Math.round(r.involvedRatio * 100) / 100, date: kappa.effective });
