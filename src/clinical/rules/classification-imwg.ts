@@ -6,7 +6,7 @@ import { assessHypercalcaemia } from './mde-hypercalcaemia.js';
 import { therapyStart } from './response-series.js';
 import { assessRenal } from './mde-renal.js';
 import { assessAnaemia } from './mde-anaemia.js';
-import { assessBone, B_CRITERIA, LOWDOSE_CT } from './mde-bone.js';
+import { assessBone, B_CRITERIA } from './mde-bone.js';
 import { assessSlim, WB_MRI } from './mde-slim.js';
 
 // Catalogue A.1: one IMWG assessment shared by the classify-* rules, so that exactly one of them
