@@ -74,6 +74,9 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     process.exit(2);
   }
 
+  // The demo FHIR server is up before we listen, so the README's first curl already gets cards.
+  const demo = opts.withDemo ? await startDemo(config, logger) : undefined;
+
   const server: Server = runtime.app.listen(config.port, config.host);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -86,9 +89,6 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     { event: 'startup.ready', host: config.host, port: config.port, auth: runtime.deps.authenticator ? 'required' : 'off', pid: process.pid },
     `heme-cds listening on http://${config.host}:${config.port} (discovery: ${config.publicBaseUrl}/cds-services)`,
   );
-  // The demo FHIR server (loading and indexing the fixtures) starts after we listen, so discovery
-  // answers at once; hook calls that fall back to it succeed as soon as it is up.
-  const demo = opts.withDemo ? await startDemo(config, logger) : undefined;
 
   let stopping = false;
   const shutdown = (signal: string) => {
