@@ -203,9 +203,14 @@ describe('followup-smm-plasmacytoma', () => {
     });
   });
 
-  it('fixture pat-smouldering (clock 2026-11-22) -> not-evaluable: WB-MRI not coded', () => {
+  it.each([
+    // With the coded whole-body MRI of June 2026 the interval is known: the 3-monthly labs are due.
+    ['with the coded WB-MRI', true, { outcome: 'fired', missing: [DUE.labs] }],
+    // Without it the imaging interval cannot be determined.
+    ['without a coded WB-MRI', false, { outcome: 'not-evaluable', missing: ['obs:wb-mri-lesions'] }],
+  ])('fixture pat-smouldering (clock 2026-11-22) %s', (_name, withMri, expected) => {
     const bundle = JSON.parse(readFileSync(fromRoot('fixtures', 'pat-smouldering.json'), 'utf8')) as { entry: { resource: Resource }[] };
-    const all = bundle.entry.map((e) => e.resource);
+    const all = bundle.entry.map((e) => e.resource).filter((r) => withMri || r.id !== 'smm-obs-wb-mri');
     const input: SnapshotInput = {
       patientId: 'pat-smouldering',
       resources: { conditions: all.filter((r) => r.resourceType === 'Condition'), observations: all.filter((r) => r.resourceType === 'Observation') },
@@ -215,7 +220,7 @@ describe('followup-smm-plasmacytoma', () => {
     };
     const now = new Date('2026-11-22T10:00:00+01:00');
     const f = only(followupSmmPlasmacytoma.evaluate(buildSnapshot(input, loadTerminology(), now), context('patient-view', now)));
-    expect(f).toMatchObject({ outcome: 'not-evaluable', missing: ['obs:wb-mri-lesions'] });
+    expect(f).toMatchObject(expected);
   });
 
   it('renders every kind of finding in both languages', () => {
