@@ -327,6 +327,19 @@ describe('order hooks', () => {
     expect(topics(res.body)).toContain('vzv-prophylaxis');
   });
 
+  test.each([
+    ['DSTU2 MedicationOrder, RxNorm only', { resourceType: 'MedicationOrder', id: 'mo-1', status: 'draft', patient: { reference: 'Patient/pat-cml-pregnant' }, dateWritten: '2026-11-22', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '282388' }] } }],
+    ['STU3 MedicationRequest, no intent, ATC under the Norwegian OID', { resourceType: 'MedicationRequest', id: 'mr-1', status: 'draft', subject: { reference: 'Patient/pat-cml-pregnant' }, medicationCodeableConcept: { coding: [{ system: 'urn:oid:2.16.578.1.12.4.1.1.7180', code: 'L01EA01' }] } }],
+  ])('TKI in pregnancy from the sandbox shape: %s', async (_name, draft) => {
+    const res = await call(
+      'heme-order-sign',
+      hookBody('order-sign', 'pat-cml-pregnant', { fhirServer: fhir.baseUrl, context: { draftOrders: { resourceType: 'Bundle', entry: [{ resource: draft }] } } }),
+    );
+    expect(res.status).toBe(200);
+    const card = (res.body.cards as CardLike[]).find((c) => c.source.topic?.code === 'cml-tki-pregnancy');
+    expect(card?.indicator).toBe('critical');
+  });
+
   test('patient-view shows the missing valaciclovir for a patient on bortezomib', async () => {
     const res = await call('heme-patient-view', hookBody('patient-view', 'pat-bortezomib-no-valaciclovir', { fhirServer: fhir.baseUrl }));
     const card = res.body.cards.find((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');

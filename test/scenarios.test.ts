@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { validateResource } from '@medplum/core';
+import type { Resource as MedplumResource } from '@medplum/fhirtypes';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { startDemoFhirServer, type DemoFhirServer } from '../src/demo-fhir/server.js';
 import { fromRoot } from '../src/paths.js';
@@ -91,4 +93,27 @@ test.each(cases)('$name', async ({ patientId, call }) => {
   expect(topics(withFallback.body.cards)).toEqual(got);
   const summaries = (cards: CardLike[]) => cards.map((c) => `${c.source.topic.code}: ${c.indicator}: ${c.summary}`).sort();
   expect(summaries(withFallback.body.cards)).toEqual(summaries(withPrefetch.body.cards));
+
+  // Every resource a suggestion would create or write is a valid R4 resource (Medplum's validator
+  // over the R4 StructureDefinitions the demo server has indexed).
+  type Action = { type: string; resource?: MedplumResource };
+  const actions = (withPrefetch.body.cards as { suggestions?: { actions?: Action[] }[] }[]).flatMap((c) => (c.suggestions ?? []).flatMap((sg) => sg.actions ?? []));
+  for (const action of actions) {
+    if (!action.resource) continue;
+    let errors: string[] = [];
+    try {
+      errors = validateResource(action.resource).filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => i.diagnostics ?? '');
+    } catch (err) {
+      errors = [(err as Error).message];
+    }
+    expect({ resource: action.resource.resourceType, errors }).toEqual({ resource: action.resource.resourceType, errors: [] });
+    if (action.type === 'create') expect(['MedicationRequest', 'ServiceRequest']).toContain(action.resource.resourceType);
+  }
+  validatedSuggestionResources += actions.filter((a) => a.resource).length;
+});
+
+let validatedSuggestionResources = 0;
+afterAll(() => {
+  // The scenarios do carry suggestions: the check above is not vacuous.
+  expect(validatedSuggestionResources).toBeGreaterThan(50);
 });
