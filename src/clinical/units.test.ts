@@ -103,3 +103,22 @@ describe('unit aliases', () => {
     expect(toCanonical('lab:calcium-ionized', 5.8, 'mg/dL', terminology)).toBeCloseTo(1.447, 3);
   });
 });
+
+/* eslint-disable no-console -- the test watches console.log, it does not log */
+describe('no client data in the logs', () => {
+  it('a unit string the UCUM library cannot parse is never printed (ucum-lhc would console.log it)', () => {
+    const printed: unknown[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => {
+      printed.push(args);
+    };
+    try {
+      expect(normaliseUnit('secret unit 123')).toBeUndefined();
+      expect(convertUnit(1, 'mg per dL x', 'mg/L')).toBeUndefined();
+    } finally {
+      console.log = log;
+    }
+    expect(printed).toEqual([]);
+  });
+});
+/* eslint-enable no-console */

@@ -20,6 +20,24 @@ interface UcumUtils {
 // ucum-lhc is CommonJS without type declarations; the interface above is the part we use.
 const require = createRequire(import.meta.url);
 let ucum: UcumUtils | undefined;
+/**
+ * ucum-lhc prints the unit string of a failed parse with console.log, i.e. onto our JSON log stream.
+ * A unit string is client data (part of a FHIR payload), which must never reach the logs, so every
+ * call into the library runs with console.log silenced. The calls are synchronous, so nothing else
+ * can log in between.
+ */
+/* eslint-disable no-console -- silencing a library's console output, not logging */
+function quietly<T>(call: () => T): T {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return call();
+  } finally {
+    console.log = log;
+  }
+}
+/* eslint-enable no-console */
+
 function ucumUtils(): UcumUtils {
   if (!ucum) {
     const pkg = require('@lhncbc/ucum-lhc') as { UcumLhcUtils: { getInstance(): UcumUtils } };
@@ -142,7 +160,7 @@ function isValidUcum(code: string): boolean {
   let valid = validity.get(code);
   if (valid === undefined) {
     try {
-      valid = ucumUtils().validateUnitString(code, false, 'validate').status === 'valid';
+      valid = quietly(() => ucumUtils().validateUnitString(code, false, 'validate')).status === 'valid';
     } catch {
       valid = false;
     }
@@ -167,7 +185,7 @@ function converterFor(from: string, to: string, molecularWeight: number | undefi
     const options = molecularWeight !== undefined ? { molecularWeight } : {};
     const at = (v: number): number | null => {
       try {
-        const result = ucumUtils().convertUnitTo(from, v, to, options);
+        const result = quietly(() => ucumUtils().convertUnitTo(from, v, to, options));
         return result.status === 'succeeded' && typeof result.toVal === 'number' && Number.isFinite(result.toVal) ? result.toVal : null;
       } catch {
         return null;
