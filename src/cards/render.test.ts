@@ -11,7 +11,7 @@ import {
   medication,
   snapshot,
 } from '../clinical/rules/snapshot-factory.test-support.js';
-import { formatDate, formatNumber, renderCards, sectionSlug, truncateSummary, type RenderOptions } from './render.js';
+import { createDisplayOf, formatDate, formatNumber, renderCards, sectionSlug, truncateSummary, type RenderOptions } from './render.js';
 import { loadCardTemplates } from './templates.js';
 import type { Card } from './types.js';
 
@@ -488,5 +488,18 @@ describe('formatting helpers', () => {
     expect(card.summary.length).toBeLessThan(140);
     expect(card.summary.startsWith('Cannot evaluate ISS stage: missing lab:test-0, lab:test-1')).toBe(true);
     expect(card.summary.endsWith('…')).toBe(true);
+  });
+});
+
+describe('createDisplayOf', () => {
+  const templates = loadCardTemplates();
+  const displayOf = createDisplayOf(templates, { display: (id, locale) => `${id}@${locale}` });
+  it('names data domains, rules by their card title, and everything else by the terminology', () => {
+    expect(displayOf('domain:observations', 'nb')).toBe('prøvesvar og observasjoner');
+    expect(displayOf('domain:observations', 'en')).toBe('lab results and observations');
+    expect(displayOf('domain:unknown', 'en')).toBe('unknown');
+    expect(displayOf('rule:stage-iss', 'nb')).toBe('ISS-stadium');
+    expect(displayOf('rule:no-such-rule', 'en')).toBe('no-such-rule');
+    expect(displayOf('lab:b2m', 'en')).toBe('lab:b2m@en');
   });
 });

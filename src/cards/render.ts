@@ -10,6 +10,7 @@ import type {
   UsedValue,
 } from '../clinical/types.js';
 import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
+import type { Terminology } from '../clinical/terminology/concepts.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
 
 // Findings -> CDS Hooks cards. No clinical logic here: the rule decided, the card file words it.
@@ -116,6 +117,22 @@ function escapeMarkdown(text: string): string {
 
 function isDataDomain(id: string): id is DataDomain {
   return Object.prototype.hasOwnProperty.call(DOMAIN_LABELS, id);
+}
+
+/**
+ * How cards name a concept id: `domain:<domain>` (a kind of record that could not be had),
+ * `rule:<rule id>` (a check, by its card title), anything else by the terminology. The protocol layer
+ * and the tests use this one function, so a datum reads the same in every card.
+ */
+export function createDisplayOf(templates: CardTemplates, terminology: Pick<Terminology, 'display'>): RenderOptions['displayOf'] {
+  return (id, locale) => {
+    if (id.startsWith('domain:')) {
+      const domain = id.slice('domain:'.length);
+      return isDataDomain(domain) ? DOMAIN_LABELS[domain][locale] : domain;
+    }
+    if (id.startsWith('rule:')) return templates.get(id.slice('rule:'.length))?.title[locale] ?? id.slice('rule:'.length);
+    return terminology.display(id, locale);
+  };
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

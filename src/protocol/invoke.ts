@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Finding, Locale } from '../clinical/types.js';
 import { buildSnapshot } from '../clinical/snapshot/build.js';
 import { runRules } from '../clinical/engine.js';
-import { renderCards } from '../cards/render.js';
+import { createDisplayOf, renderCards } from '../cards/render.js';
 import type { Card } from '../cards/types.js';
 import { FhirCircuitBreakers } from './circuit-breakers.js';
 import { validateHookRequest } from './schemas/index.js';
@@ -39,28 +39,13 @@ export function pseudonymise(secret: string, patientId: string): string {
   return createHmac('sha256', secret).update(patientId).digest('hex').slice(0, 32);
 }
 
-const DOMAIN_LABELS: Record<string, Record<Locale, string>> = {
-  patient: { nb: 'pasientopplysninger', en: 'patient demographics' },
-  conditions: { nb: 'diagnoser', en: 'diagnoses' },
-  observations: { nb: 'laboratoriesvar', en: 'laboratory results' },
-  medicationRequests: { nb: 'legemiddelforskrivninger', en: 'medication orders' },
-  medicationStatements: { nb: 'legemiddelliste', en: 'medication list' },
-  medicationAdministrations: { nb: 'legemiddeladministrasjoner', en: 'medication administrations' },
-  procedures: { nb: 'prosedyrer', en: 'procedures' },
-  serviceRequests: { nb: 'rekvisisjoner', en: 'service requests' },
-};
 
 export function createInvokeHandler(deps: AppDeps) {
   const { services, templates, terminology, config, metrics, logger, auditWriter } = deps;
   const byId = new Map(services.map((s) => [s.id, s]));
   // Per process: each worker learns for itself that a FHIR server is down.
   const breakers = new FhirCircuitBreakers();
-  const ruleTitle = (ruleId: string, locale: Locale) => templates.get(ruleId)?.title[locale] ?? ruleId;
-  const displayOf = (id: string, locale: Locale): string => {
-    if (id.startsWith('domain:')) return DOMAIN_LABELS[id.slice(7)]?.[locale] ?? id.slice(7);
-    if (id.startsWith('rule:')) return ruleTitle(id.slice(5), locale);
-    return terminology.display(id, locale);
-  };
+  const displayOf = createDisplayOf(templates, terminology);
 
   return async function invoke(req: Request, res: Response): Promise<void> {
     const started = performance.now();
@@ -122,7 +107,7 @@ export function createInvokeHandler(deps: AppDeps) {
         variant: 'default',
         params: {
           domains: domains.map((d) => displayOf(`domain:${d}`, locale)).join(', ') || '-',
-          rules: [...new Set(skipped.map((s) => ruleTitle(s.ruleId, locale)))].join(', ') || '-',
+          rules: [...new Set(skipped.map((s) => displayOf(`rule:${s.ruleId}`, locale)))].join(', ') || '-',
         },
         values: [],
         missing: domains.map((d) => `domain:${d}`),

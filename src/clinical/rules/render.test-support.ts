@@ -4,7 +4,7 @@
 // under 140 characters, suggestions with one valid action). Not a test file itself.
 
 import { loadCardTemplates, type CardTemplates } from '../../cards/templates.js';
-import { renderCards } from '../../cards/render.js';
+import { createDisplayOf, renderCards } from '../../cards/render.js';
 import type { Card } from '../../cards/types.js';
 import { loadTerminology } from '../terminology/concepts.js';
 import type { Terminology } from '../terminology/concepts.js';
@@ -27,7 +27,7 @@ export function renderValid(findings: Finding[], hook: Hook, locale: Locale = 'e
     hook,
     patientId: 'pt-1',
     sourceBaseUrl: 'http://cds.test/sources',
-    displayOf: (id, l) => (id.startsWith('domain:') ? id.slice(7) : id.startsWith('rule:') ? (templates.get(id.slice(5))?.title[l] ?? id) : terminology.display(id, l)),
+    displayOf: createDisplayOf(templates, terminology),
   });
   const check = validateHemeResponse({ cards });
   if (!check.ok) throw new Error(`invalid cards: ${check.errors.join('; ')}`);
