@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import type { Executor, Queryable, QueryResult } from './sql-storage.js';
 
 // Embedded PostgreSQL (WASM) in this process. PGlite serialises all queries on its single
@@ -12,17 +17,56 @@ export interface PgliteOptions {
   dataDir?: string;
 }
 
+// PostgreSQL's defaults size its buffers for a server of its own (shared_buffers 160 MB here).
+// Our database holds small rows written one statement at a time (audit, feedback, JWT ids) and
+// read by key, so small buffers cost nothing measurable and keep the WebAssembly memory, which
+// never shrinks, near its fixed 128 MB floor (bench: idle RSS 351 -> see bench/RESULTS.md).
+export const PGLITE_CONF: readonly string[] = [
+  'shared_buffers = 8MB',
+  'wal_buffers = 1MB',
+  'work_mem = 1MB',
+  'maintenance_work_mem = 4MB',
+  'temp_buffers = 1MB',
+];
+
+const options = (): PGliteOptions => ({ postgresqlconf: [...PGLITE_CONF] });
+
+// Creating a database runs initdb inside PGlite, whose WebAssembly memory (about 700 MB) this
+// process would then keep for good. A short-lived child process creates it instead, so the
+// service's footprint on its very first start is the same as on every later one.
+const INITDB_SCRIPT = `
+const [moduleUrl, dir, conf] = process.argv.slice(1);
+const { PGlite } = await import(moduleUrl);
+const db = await PGlite.create(dir, { postgresqlconf: JSON.parse(conf) });
+await db.close();
+`;
+
+function pgliteModuleUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js');
+}
+
+async function createDatabaseInChild(dir: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', INITDB_SCRIPT, pgliteModuleUrl(), dir, JSON.stringify(PGLITE_CONF)],
+      { timeout: 120_000, maxBuffer: 1024 * 1024 },
+      (err, _stdout, stderr) => (err ? reject(new Error(`creating the embedded database failed: ${stderr.slice(0, 500) || err.message}`)) : resolve()),
+    );
+  });
+}
+
 export async function openPglite(opts: PgliteOptions = {}): Promise<Executor> {
   let db: PGlite;
   if (opts.dataDir === undefined) {
-    db = await PGlite.create();
+    db = await PGlite.create(options());
   } else {
     await mkdir(opts.dataDir, { recursive: true });
-    db = await PGlite.create(opts.dataDir);
+    if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) await createDatabaseInChild(opts.dataDir);
+    db = await PGlite.create(opts.dataDir, options());
   }
   return new PgliteExecutor(db);
 }
-
 type PgliteLike = Pick<PGlite | Transaction, 'query' | 'exec'>;
 
 function wrap(target: PgliteLike): Queryable {

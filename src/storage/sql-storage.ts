@@ -135,38 +135,52 @@ export class SqlStorage implements Storage {
   }
 
   async writeAudit(record: AuditRecord): Promise<void> {
-    // One statement: a data-modifying CTE runs exactly once even when no cards follow, and
-    // the audit id never travels to the client (pg returns bigint as string, PGlite as bigint).
+    await this.writeAudits([record]);
+  }
+
+  async writeAudits(records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // One statement for the whole batch (one commit, one WAL flush): under load the audit queue
+    // holds several records, and per-statement cost, not row size, is what the database spends.
+    // Ids are drawn from the identity sequence up front so the cards can name their audit row;
+    // the CTE is referenced twice and calls nextval, so PostgreSQL evaluates it exactly once.
+    const rows = records.map((r) => ({
+      at: r.at.toISOString(),
+      serviceId: r.serviceId,
+      hook: r.hook,
+      hookInstance: r.hookInstance,
+      clientIss: r.clientIss ?? null,
+      patientPseudonym: r.patientPseudonym,
+      prefetchFromClient: r.prefetchFromClient,
+      prefetchFetched: r.prefetchFetched,
+      prefetchUnavailable: r.prefetchUnavailable,
+      durationsMs: r.durationsMs,
+      outcome: r.outcome,
+      httpStatus: r.httpStatus,
+      cards: r.cards.map((c) => ({ uuid: c.uuid, ruleId: c.ruleId, topicCode: c.topicCode, indicator: c.indicator })),
+    }));
     await this.db.query(
-      `with a as (
-         insert into audit (at, service_id, hook, hook_instance, client_iss, patient_pseudonym,
+      `with input as materialized (
+         select s.r, nextval(pg_get_serial_sequence('audit', 'id')) as id
+           from (select x.r from jsonb_array_elements($1::jsonb) with ordinality as x(r, ord) order by x.ord) as s
+       ),
+       a as (
+         insert into audit (id, at, service_id, hook, hook_instance, client_iss, patient_pseudonym,
                             prefetch_from_client, prefetch_fetched, prefetch_unavailable,
                             durations_ms, outcome, http_status)
-         values ($1::timestamptz, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12::integer)
-         returning id
+         overriding system value
+         select id, (r->>'at')::timestamptz, r->>'serviceId', r->>'hook', r->>'hookInstance', r->>'clientIss',
+                r->>'patientPseudonym', r->'prefetchFromClient', r->'prefetchFetched', r->'prefetchUnavailable',
+                r->'durationsMs', r->>'outcome', (r->>'httpStatus')::integer
+           from input
        )
        insert into audit_cards (card_uuid, audit_id, position, rule_id, topic_code, indicator)
-       select c.card->>'uuid', a.id, c.pos, c.card->>'ruleId', c.card->>'topicCode', c.card->>'indicator'
-         from a, jsonb_array_elements($13::jsonb) with ordinality as c(card, pos)`,
-      [
-        record.at.toISOString(),
-        record.serviceId,
-        record.hook,
-        record.hookInstance,
-        record.clientIss ?? null,
-        record.patientPseudonym,
-        JSON.stringify(record.prefetchFromClient),
-        JSON.stringify(record.prefetchFetched),
-        JSON.stringify(record.prefetchUnavailable),
-        JSON.stringify(record.durationsMs),
-        record.outcome,
-        record.httpStatus,
-        JSON.stringify(
-          record.cards.map((c) => ({ uuid: c.uuid, ruleId: c.ruleId, topicCode: c.topicCode, indicator: c.indicator })),
-        ),
-      ],
+       select c.card->>'uuid', input.id, c.pos, c.card->>'ruleId', c.card->>'topicCode', c.card->>'indicator'
+         from input, jsonb_array_elements(input.r->'cards') with ordinality as c(card, pos)`,
+      [JSON.stringify(rows)],
     );
   }
+
 
   async writeFeedback(records: FeedbackRecord[]): Promise<void> {
     if (records.length === 0) return;

@@ -137,6 +137,24 @@ describe.each(backends)('storage on %s', (name, makeBackend) => {
     expect(read[0]?.at.toISOString()).toBe('2025-03-04T10:11:12.345Z');
   });
 
+  test('a batch of audit rows is written in one statement: each keeps its own cards, in queue order', async () => {
+    const hookInstance = randomUUID();
+    const card = (ruleId: string) => ({ uuid: randomUUID(), ruleId, topicCode: ruleId, indicator: 'info' });
+    const records = [
+      audit(hookInstance, [card('stage-iss'), card('stage-riss')]),
+      { ...audit(hookInstance, []), outcome: 'data-unavailable' },
+      audit(hookInstance, [card('vzv-prophylaxis')]),
+    ];
+    await storage.writeAudits(records);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(records);
+    await storage.writeAudits([]);
+    // A duplicate card uuid fails the statement: none of the batch is stored, so a retry is safe.
+    const other = randomUUID();
+    const again = records[0]!.cards[0]!;
+    await expect(storage.writeAudits([audit(other, [card('stage-iss')]), audit(other, [again])])).rejects.toThrow();
+    await expect(storage.auditForHookInstance(other)).resolves.toEqual([]);
+  });
+
   test('audit without cards and without client iss round-trips', async () => {
     const hookInstance = randomUUID();
     const { clientIss: _drop, ...rest } = audit(hookInstance, []);
@@ -337,5 +355,30 @@ describe('postgres configuration', () => {
     const started = Date.now();
     await expect(createStorage({ databaseUrl: 'postgresql://nobody@127.0.0.1:1/none', dataDir: '/x' })).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('embedded PGlite on a data dir', () => {
+  test('a new data dir is created (initdb in a child process) and runs with the small buffers; a reopen keeps its data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'heme-pglite-'));
+    try {
+      const db = await openPglite({ dataDir: join(dir, 'pglite') });
+      await expect(stat(join(dir, 'pglite', 'PG_VERSION'))).resolves.toBeTruthy();
+      const settings = await db.query<{ name: string; setting: string; unit: string | null }>(
+        "select name, setting, unit from pg_settings where name in ('shared_buffers', 'work_mem') order by name",
+      );
+      // 8 kB pages: 1024 × 8 kB = 8 MB of shared buffers (PostgreSQL's own default here is 160 MB).
+      expect(settings.rows).toEqual([
+        { name: 'shared_buffers', setting: '1024', unit: '8kB' },
+        { name: 'work_mem', setting: '1024', unit: 'kB' },
+      ]);
+      await db.exec('create table kept (v integer); insert into kept values (42)');
+      await db.close();
+      const again = await openPglite({ dataDir: join(dir, 'pglite') });
+      await expect(again.query('select v from kept')).resolves.toMatchObject({ rows: [{ v: 42 }] });
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

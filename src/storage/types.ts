@@ -51,6 +51,8 @@ export interface Storage {
   rememberJti(iss: string, jti: string, expiresAt: Date): Promise<boolean>;
   /** Writes one audit row (and its cards). */
   writeAudit(record: AuditRecord): Promise<void>;
+  /** Writes several audit rows (and their cards) in one statement: all or none. */
+  writeAudits(records: AuditRecord[]): Promise<void>;
   /** Writes all feedback items in one transaction; resolves only once durable. */
   writeFeedback(records: FeedbackRecord[]): Promise<void>;
   /** Reads back feedback for a card (tests, support). */

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { AuditWriter } from './audit-writer.js';
+import { createStorage } from './index.js';
+import type { AuditRecord, Storage } from './types.js';
+
+// The writer against a real (in-memory PGlite) database. The storage is wrapped only to record
+// which batches reached it and, for the outage case, to fail the way a lost connection does.
+
+function record(hookInstance: string): AuditRecord {
+  return {
+    at: new Date('2026-12-01T10:00:00.000Z'),
+    serviceId: 'heme-patient-view',
+    hook: 'patient-view',
+    hookInstance,
+    patientPseudonym: 'p'.repeat(32),
+    cards: [{ uuid: randomUUID(), ruleId: 'stage-iss', topicCode: 'stage-iss', indicator: 'info' }],
+    prefetchFromClient: ['patient'],
+    prefetchFetched: [],
+    prefetchUnavailable: [],
+    durationsMs: { total: 1 },
+    outcome: 'ok',
+    httpStatus: 200,
+  };
+}
+
+async function counter(metrics: ReturnType<typeof createMetrics>, outcome: string): Promise<number> {
+  const m = await metrics.auditWrites.get();
+  return m.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+}
+
+describe('AuditWriter', () => {
+  let storage: Storage;
+  beforeAll(async () => {
+    storage = await createStorage({ dataDir: '/nonexistent', memory: true });
+  });
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  test('records queued while a write runs go out together in the next statement', async () => {
+    const batches: number[] = [];
+    const recording = { writeAudits: (rs: AuditRecord[]) => (batches.push(rs.length), storage.writeAudits(rs)) };
+    const metrics = createMetrics();
+    const writer = new AuditWriter(recording, metrics, createLogger('silent'));
+    const hookInstance = randomUUID();
+    const records = Array.from({ length: 21 }, () => record(hookInstance));
+    for (const r of records) writer.enqueue(r);
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    expect(batches).toEqual([1, 20]);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(records);
+    expect(await counter(metrics, 'ok')).toBe(21);
+  });
+
+  test('a failed batch is retried whole, and nothing is lost or written twice', async () => {
+    let failures = 1;
+    const flaky = {
+      writeAudits: (rs: AuditRecord[]) => (failures-- > 0 ? Promise.reject(new Error('connection lost')) : storage.writeAudits(rs)),
+    };
+    const metrics = createMetrics();
+    const writer = new AuditWriter(flaky, metrics, createLogger('silent'));
+    const hookInstance = randomUUID();
+    const records = Array.from({ length: 5 }, () => record(hookInstance));
+    for (const r of records) writer.enqueue(r);
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(records);
+    expect(await counter(metrics, 'retry')).toBe(1);
+    expect(await counter(metrics, 'ok')).toBe(5);
+  });
+
+  test('a full queue drops its oldest record that is not being written, and counts it', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = { writeAudits: async (rs: AuditRecord[]) => (await gate, storage.writeAudits(rs)) };
+    const metrics = createMetrics();
+    const writer = new AuditWriter(slow, metrics, createLogger('silent'), 3, 200);
+    const hookInstance = randomUUID();
+    const [first, second, third, fourth] = Array.from({ length: 4 }, () => record(hookInstance)) as [AuditRecord, AuditRecord, AuditRecord, AuditRecord];
+    writer.enqueue(first); // in flight from here on
+    writer.enqueue(second);
+    writer.enqueue(third);
+    writer.enqueue(fourth); // queue full: `second` goes, not the record being written
+    release();
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual([first, third, fourth]);
+    expect(await counter(metrics, 'dropped')).toBe(1);
+  });
+});
