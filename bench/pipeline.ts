@@ -59,6 +59,6 @@ let total = 0;
 for (const s of stages) {
   const m = median(times[s]!.slice(warm));
   total += m;
-  console.log(`${s.padEnd(10)} ${m.toFixed(2)} ms`);
+  process.stdout.write(`${s.padEnd(10)} ${m.toFixed(2)} ms\n`);
 }
-console.log(`${'sum'.padEnd(10)} ${total.toFixed(2)} ms (body ${(body.length / 1024).toFixed(0)} KiB)`);
+process.stdout.write(`${"sum".padEnd(10)} ${total.toFixed(2)} ms (body ${(body.length / 1024).toFixed(0)} KiB)\n`);
