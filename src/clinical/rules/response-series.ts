@@ -2,7 +2,8 @@ import type { CodedObservation, LabValue, MedicationEntry, PatientSnapshot, Sour
 import { currentConditions } from './support/conditions.js';
 import { everExposed } from './support/medications.js';
 import { labValues } from './support/labs.js';
-import { isoDate, isValidDate } from './support/time.js';
+import { isValidDate, utcDay } from './support/time.js';
+import { oncePerSnapshot, timeKey } from './support/memo.js';
 
 // The series the response rules (catalogue A.5) read: baseline, nadir and latest of serum M-protein,
 // 24-h urine M-protein, dFLC and marrow plasma cells, plus the qualitative markers (immunofixation,
@@ -102,11 +103,13 @@ function datesOf(m: MedicationEntry): Date[] {
 
 /** Earliest documented dose or prescription of anti-myeloma therapy. */
 export function therapyStart(snapshot: PatientSnapshot, now: Date): Date | undefined {
-  let start: Date | undefined;
-  for (const m of antiMyelomaExposures(snapshot)) {
-    for (const d of datesOf(m)) if (d.getTime() <= now.getTime() && (!start || d.getTime() < start.getTime())) start = d;
-  }
-  return start;
+  return oncePerSnapshot(snapshot, `therapyStart|${timeKey(now)}`, () => {
+    let start: Date | undefined;
+    for (const m of antiMyelomaExposures(snapshot)) {
+      for (const d of datesOf(m)) if (d.getTime() <= now.getTime() && (!start || d.getTime() < start.getTime())) start = d;
+    }
+    return start;
+  });
 }
 
 function pointOf(v: LabValue): Point {
@@ -120,11 +123,11 @@ function upTo(values: LabValue[], now: Date): LabValue[] {
 /** The latest point on or before the start day and no more than the window before it. */
 export function baselineOf(points: Point[], start: Date | undefined): Point | undefined {
   if (!start) return undefined;
-  const startDay = isoDate(start);
+  const startDay = utcDay(start);
   let best: Point | undefined;
   for (const p of points) {
     const ageDays = (start.getTime() - p.date.getTime()) / 86_400_000;
-    if (isoDate(p.date) > startDay || ageDays > BASELINE_WINDOW_DAYS) continue;
+    if (utcDay(p.date) > startDay || ageDays > BASELINE_WINDOW_DAYS) continue;
     best = p;
   }
   return best;
@@ -150,8 +153,10 @@ export function seriesOf(concept: string, points: Point[], start: Date | undefin
 }
 
 export function labSeries(snapshot: PatientSnapshot, concept: string, now: Date, start: Date | undefined): Series {
-  const unit = UNIT[concept] ?? '';
-  return seriesOf(concept, upTo(labValues(snapshot, concept, unit), now).map(pointOf), start);
+  return oncePerSnapshot(snapshot, `labSeries|${concept}|${timeKey(now)}|${timeKey(start)}`, () => {
+    const unit = UNIT[concept] ?? '';
+    return seriesOf(concept, upTo(labValues(snapshot, concept, unit), now).map(pointOf), start);
+  });
 }
 
 export type Chain = 'kappa' | 'lambda';
@@ -164,14 +169,16 @@ export interface FlcPair {
 
 /** κ and λ taken on the same calendar day, oldest first. */
 export function flcPairs(snapshot: PatientSnapshot, now: Date): FlcPair[] {
-  const lambdaByDay = new Map<string, LabValue>();
-  for (const l of upTo(labValues(snapshot, FLC_LAMBDA, 'mg/L'), now)) lambdaByDay.set(isoDate(l.effective), l);
-  const pairs: FlcPair[] = [];
-  for (const k of upTo(labValues(snapshot, FLC_KAPPA, 'mg/L'), now)) {
-    const l = lambdaByDay.get(isoDate(k.effective));
-    if (l) pairs.push({ date: k.effective.getTime() >= l.effective.getTime() ? k.effective : l.effective, kappa: k, lambda: l });
-  }
-  return pairs;
+  return oncePerSnapshot(snapshot, `flcPairs|${timeKey(now)}`, () => {
+    const lambdaByDay = new Map<number, LabValue>();
+    for (const l of upTo(labValues(snapshot, FLC_LAMBDA, 'mg/L'), now)) lambdaByDay.set(utcDay(l.effective), l);
+    const pairs: FlcPair[] = [];
+    for (const k of upTo(labValues(snapshot, FLC_KAPPA, 'mg/L'), now)) {
+      const l = lambdaByDay.get(utcDay(k.effective));
+      if (l) pairs.push({ date: k.effective.getTime() >= l.effective.getTime() ? k.effective : l.effective, kappa: k, lambda: l });
+    }
+    return pairs;
+  });
 }
 
 export interface FlcSeries extends Series {
@@ -183,6 +190,10 @@ export interface FlcSeries extends Series {
 
 /** dFLC = involved − uninvolved, with the involved chain fixed at baseline (else at the first pair). */
 export function dflcSeries(snapshot: PatientSnapshot, now: Date, start: Date | undefined): FlcSeries {
+  return oncePerSnapshot(snapshot, `dflcSeries|${timeKey(now)}|${timeKey(start)}`, () => dflcSeriesOf(snapshot, now, start));
+}
+
+function dflcSeriesOf(snapshot: PatientSnapshot, now: Date, start: Date | undefined): FlcSeries {
   const pairs = flcPairs(snapshot, now);
   const asPoint = (p: FlcPair, value: number): Point => ({ concept: DFLC, value, unit: 'mg/L', date: p.date, sources: [p.kappa.source, p.lambda.source] });
   const probe = seriesOf(DFLC, pairs.map((p) => asPoint(p, Math.abs(p.kappa.value - p.lambda.value))), start);

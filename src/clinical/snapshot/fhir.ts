@@ -41,6 +41,26 @@ function daysInMonth(year: number, month: number): number {
  */
 export function parseFhirDate(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
+  // A record repeats the same timestamps (a panel of labs is one draw): parse each string once.
+  // Client data decides the keys, so the cache is bounded in entries and in key length (no valid
+  // dateTime is that long); a Date is handed out fresh each time.
+  if (value.length > 64) {
+    const t = parseFhirDateUncached(value);
+    return t === undefined ? undefined : new Date(t);
+  }
+  let time = parsedDates.get(value);
+  if (time === undefined) {
+    time = parseFhirDateUncached(value) ?? null;
+    if (parsedDates.size >= PARSED_DATES_LIMIT) parsedDates.clear();
+    parsedDates.set(value, time);
+  }
+  return time === null ? undefined : new Date(time);
+}
+
+const parsedDates = new Map<string, number | null>();
+const PARSED_DATES_LIMIT = 10_000;
+
+function parseFhirDateUncached(value: string): number | undefined {
   const m = FHIR_DATE.exec(value.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
@@ -59,8 +79,7 @@ export function parseFhirDate(value: unknown): Date | undefined {
     const [zh, zm] = zone.slice(1).split(':').map(Number);
     time -= sign * ((zh ?? 0) * 60 + (zm ?? 0)) * 60_000;
   }
-  const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return Number.isFinite(time) ? time : undefined;
 }
 
 /** The first readable date among the candidates, in order of preference. */
@@ -92,6 +111,8 @@ export function resourceRef(resource: Json, position: number): string {
  * absolute URL ending in `/Patient/id`, and any of these with `/_history/n`.
  */
 export function pointsToPatient(reference: string, patientId: string): boolean {
+  // Nearly every reference in a prefetch is exactly `Patient/<id>`.
+  if (reference.length === patientId.length + 8 && reference.startsWith('Patient/') && reference.endsWith(patientId)) return true;
   const withoutHistory = reference.trim().replace(/\/_history\/[^/]*$/, '');
   if (withoutHistory.includes('?') || withoutHistory.startsWith('#')) return false;
   const parts = withoutHistory.split('/');

@@ -22,6 +22,14 @@ export function withinDaysBefore(date: Date, now: Date, days: number): boolean {
   return daysBetween(date, now) <= days;
 }
 
+/**
+ * The UTC calendar day as a number: same-day and before/after-day comparisons without building
+ * strings (`utcDay(a) < utcDay(b)` exactly when `isoDate(a) < isoDate(b)`).
+ */
+export function utcDay(d: Date): number {
+  return Math.floor(d.getTime() / DAY_MS);
+}
+
 /** ISO calendar date (YYYY-MM-DD) for card parameters and FHIR `date` fields. */
 export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
