@@ -3,6 +3,13 @@ import autocannon from 'autocannon';
 // One bounded autocannon run. Latencies are taken from every response (autocannon's own histogram
 // rounds to whole milliseconds, too coarse for a 10 ms median), and every non-2xx answer and
 // connection error is counted: a fast error is not a fast answer.
+//
+// A rate is paced. autocannon limits a rate per second by letting each connection send its share
+// as fast as it can when the second starts and then wait, so "21 req/s" arrives as a burst of 21
+// at the top of every second: a measurement of queueing behind a burst at full load, not of half
+// load. For a rate of R req/s a paced run starts R autocannon clients of one connection at one
+// request per second each, their starts spread evenly over a second, so requests arrive 1000/R ms
+// apart: the steady arrivals of many EHR users, each waiting for an answer before the next call.
 
 export interface LoadSpec {
   url: string;
@@ -11,7 +18,7 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   connections: number;
   durationS: number;
-  /** Requests per second over all connections (autocannon overallRate); absent = as fast as possible. */
+  /** Requests per second, evenly spaced (see above); absent = as fast as possible over `connections`. */
   overallRate?: number;
   /** Count responses slower than this (ms). */
   slowerThanMs?: number;
@@ -64,53 +71,76 @@ export function summarise(samples: number[]): LatencySummary {
   };
 }
 
+interface Collected {
+  latencies: number[];
+  bytes: number;
+  ok2xx: number;
+}
+
+function runOne(
+  opts: autocannon.Options,
+  into: Collected,
+): Promise<autocannon.Result> {
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+    instance.on('response', (_client, statusCode, resBytes, responseTime) => {
+      into.latencies.push(responseTime);
+      into.bytes += resBytes;
+      if (statusCode >= 200 && statusCode < 300) into.ok2xx++;
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let bytes = 0;
-  let ok2xx = 0;
-  let finish: (r: autocannon.Result) => void = () => undefined;
-  let fail: (e: unknown) => void = () => undefined;
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const instance = autocannon(
-    {
-      url: spec.url,
-      method: spec.method ?? 'GET',
-      ...(spec.body !== undefined ? { body: spec.body } : {}),
-      headers: spec.headers ?? {},
-      connections: spec.connections,
-      duration: spec.durationS,
-      ...(spec.overallRate !== undefined ? { overallRate: spec.overallRate } : {}),
-      timeout: 10,
-      excludeErrorStats: false,
-    },
-    (err: unknown, result: autocannon.Result) => (err ? fail(err) : finish(result)),
-  );
-  instance.on('response', (_client, statusCode, resBytes, responseTime) => {
-    latencies.push(responseTime);
-    bytes += resBytes;
-    if (statusCode >= 200 && statusCode < 300) ok2xx++;
-  });
-  const result = await done;
+  const collected: Collected = { latencies: [], bytes: 0, ok2xx: 0 };
+  const base: autocannon.Options = {
+    url: spec.url,
+    method: spec.method ?? 'GET',
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    headers: spec.headers ?? {},
+    connections: spec.connections,
+    duration: spec.durationS,
+    timeout: 10,
+    excludeErrorStats: false,
+  };
+  let results: autocannon.Result[];
+  if (spec.overallRate === undefined) {
+    results = [await runOne(base, collected)];
+  } else {
+    const clients = Math.max(1, Math.round(spec.overallRate));
+    const runs: Promise<autocannon.Result>[] = [];
+    for (let i = 0; i < clients; i++) {
+      runs.push(runOne({ ...base, connections: 1, connectionRate: 1 }, collected));
+      await sleep(1000 / clients);
+    }
+    results = await Promise.all(runs);
+  }
   const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  for (const result of results) {
+    for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + (stat.count ?? 0);
+  }
+  const start = Math.min(...results.map((r) => new Date(r.start).getTime()));
+  const finish = Math.max(...results.map((r) => new Date(r.finish).getTime()));
+  const durationS = spec.overallRate === undefined ? (results[0]?.duration ?? spec.durationS) : (finish - start) / 1000;
+  const sum = (f: (r: autocannon.Result) => number) => results.reduce((n, r) => n + f(r), 0);
+  const { latencies } = collected;
   const threshold = spec.slowerThanMs;
   return {
-    connections: spec.connections,
-    durationS: result.duration,
+    connections: spec.overallRate === undefined ? spec.connections : results.length,
+    durationS: r2(durationS),
     ...(spec.overallRate !== undefined ? { overallRate: spec.overallRate } : {}),
     requests: latencies.length,
-    ok2xx,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    ok2xx: collected.ok2xx,
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
     statusCodes,
-    throughputRps: r2(ok2xx / result.duration),
+    throughputRps: r2(collected.ok2xx / durationS),
     latencyMs: summarise(latencies),
     ...(threshold !== undefined ? { slowerThan: { thresholdMs: threshold, count: latencies.filter((l) => l > threshold).length } } : {}),
-    responseBytes: { mean: latencies.length ? Math.round(bytes / latencies.length) : 0 },
-    window: { from: new Date(result.start).toISOString(), to: new Date(result.finish).toISOString() },
+    responseBytes: { mean: latencies.length ? Math.round(collected.bytes / latencies.length) : 0 },
+    window: { from: new Date(start).toISOString(), to: new Date(finish).toISOString() },
   };
 }

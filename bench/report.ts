@@ -148,8 +148,10 @@ export function markdown(r: Results): string {
     '',
     workloadTable(r.workloads),
     '',
-    'Latency is measured per response by the load generator (closed loop; with a rate, autocannon sends each',
-    "connection's share of the second as fast as it can and then waits, so arrivals come in bursts at the start of each second).",
+    'Latency is measured per response by the load generator. Without a rate, each connection sends its next request as soon as',
+    'the previous answer is in (saturation). With a rate of R req/s, arrivals are paced: R autocannon clients of one connection',
+    "each send one request per second, their starts spread evenly over the second, so requests arrive 1000/R ms apart (autocannon's",
+    'own rate limit would send each second\'s share as one burst at its start, which measures queueing behind a burst, not the rate).',
     '',
     ...r.workloads.filter((w) => w.notes?.length || w.extra).flatMap((w) => [
       `- ${w.id}: ${[...(w.notes ?? []), ...Object.entries(w.extra ?? {}).map(([k, v]) => `${k} = ${v}`)].join('; ')}`,

@@ -119,7 +119,7 @@ async function measured(
   pids: () => number[],
   extra?: (load: LoadResult) => Promise<Pick<Workload, 'notes' | 'extra'>>,
 ): Promise<Workload> {
-  log(`${id} ${title}: ${spec.connections} connections, ${spec.overallRate ? `${spec.overallRate} req/s` : 'max rate'}, ${spec.durationS} s`);
+  log(`${id} ${title}: ${spec.overallRate ? `${spec.overallRate} req/s, paced` : `${spec.connections} connections, max rate`}, ${spec.durationS} s`);
   const meter = startCpuMeter(pids);
   const load = await runLoad(spec);
   const cpu = meter.stop();

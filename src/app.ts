@@ -13,6 +13,7 @@ import { createInvokeHandler } from './protocol/invoke.js';
 import { createFeedbackHandler } from './protocol/feedback.js';
 import { createSourcesHandler, type SlugFn } from './protocol/sources.js';
 import { sendError } from './protocol/errors.js';
+import { jsonBody } from './protocol/json-body.js';
 
 export interface Authenticator {
   verify(authorizationHeader: string | undefined, acceptedAudiences: string[]): Promise<{ iss: string; tenant?: string } | null>;
@@ -98,7 +99,7 @@ export function createApp(deps: AppDeps) {
     next();
   };
   const serviceUrl = (req: Request) => `${config.publicBaseUrl}/cds-services/${String(req.params.id)}`;
-  const jsonBody = express.json({ limit: config.bodyLimitBytes, strict: false, type: () => true });
+  const readJson = jsonBody(config.bodyLimitBytes);
   const requireJson = (req: Request, res: Response, next: NextFunction) => {
     // Content type is checked before reading the body, so a wrong type costs nothing.
     if (!req.is(['application/json', 'application/*+json'])) {
@@ -113,7 +114,7 @@ export function createApp(deps: AppDeps) {
     knownService,
     authenticate(deps, (req) => [serviceUrl(req)]),
     requireJson,
-    jsonBody,
+    ...readJson,
     createInvokeHandler(deps),
   );
   app.post(
@@ -122,7 +123,7 @@ export function createApp(deps: AppDeps) {
     // The sandbox signs feedback with aud = {service}/feedback; accept the service URL too.
     authenticate(deps, (req) => [`${serviceUrl(req)}/feedback`, serviceUrl(req)]),
     requireJson,
-    jsonBody,
+    ...readJson,
     createFeedbackHandler(deps),
   );
 

@@ -39,18 +39,46 @@ describe('AuditWriter', () => {
     await storage.close();
   });
 
-  test('records queued while a write runs go out together in the next statement', async () => {
-    const batches: number[] = [];
-    const recording = { writeAudits: (rs: AuditRecord[]) => (batches.push(rs.length), storage.writeAudits(rs)) };
-    const metrics = createMetrics();
-    const writer = new AuditWriter(recording, metrics, createLogger('silent'));
+  test('without a wait, records queued while a write runs go out together in the next statement', async () => {
     const hookInstance = randomUUID();
-    const records = Array.from({ length: 21 }, () => record(hookInstance));
-    for (const r of records) writer.enqueue(r);
+    const [first, ...rest] = Array.from({ length: 21 }, () => record(hookInstance)) as [AuditRecord, ...AuditRecord[]];
+    const batches: number[] = [];
+    const recording = {
+      writeAudits: (rs: AuditRecord[]) => {
+        batches.push(rs.length);
+        if (batches.length === 1) for (const r of rest) writer.enqueue(r); // arrive during the first write
+        return storage.writeAudits(rs);
+      },
+    };
+    const metrics = createMetrics();
+    const writer = new AuditWriter(recording, metrics, createLogger('silent'), { flushDelayMs: 0 });
+    writer.enqueue(first);
     await expect(writer.drain(5000)).resolves.toBe(true);
     expect(batches).toEqual([1, 20]);
-    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(records);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual([first, ...rest]);
     expect(await counter(metrics, 'ok')).toBe(21);
+  });
+
+  test('a write waits for company: records arriving within the delay share one statement; a full batch goes at once', async () => {
+    const batches: number[] = [];
+    const recording = { writeAudits: (rs: AuditRecord[]) => (batches.push(rs.length), storage.writeAudits(rs)) };
+    const writer = new AuditWriter(recording, createMetrics(), createLogger('silent'), { flushDelayMs: 60_000, maxBatch: 4 });
+    const hookInstance = randomUUID();
+    const records = Array.from({ length: 6 }, () => record(hookInstance));
+    writer.enqueue(records[0]!);
+    writer.enqueue(records[1]!);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(batches).toEqual([]); // still waiting (the delay is a minute)
+    writer.enqueue(records[2]!);
+    writer.enqueue(records[3]!); // a full batch: written without waiting out the delay
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches).toEqual([4]);
+    writer.enqueue(records[4]!);
+    writer.enqueue(records[5]!);
+    // drain writes the rest at once instead of waiting for company.
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    expect(batches).toEqual([4, 2]);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(records);
   });
 
   test('a failed batch is retried whole, and nothing is lost or written twice', async () => {
@@ -59,7 +87,7 @@ describe('AuditWriter', () => {
       writeAudits: (rs: AuditRecord[]) => (failures-- > 0 ? Promise.reject(new Error('connection lost')) : storage.writeAudits(rs)),
     };
     const metrics = createMetrics();
-    const writer = new AuditWriter(flaky, metrics, createLogger('silent'));
+    const writer = new AuditWriter(flaky, metrics, createLogger('silent'), { flushDelayMs: 5 });
     const hookInstance = randomUUID();
     const records = Array.from({ length: 5 }, () => record(hookInstance));
     for (const r of records) writer.enqueue(r);
@@ -72,12 +100,15 @@ describe('AuditWriter', () => {
   test('a full queue drops its oldest record that is not being written, and counts it', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { writeAudits: async (rs: AuditRecord[]) => (await gate, storage.writeAudits(rs)) };
+    let started: () => void = () => undefined;
+    const writing = new Promise<void>((r) => (started = r));
+    const slow = { writeAudits: async (rs: AuditRecord[]) => (started(), await gate, storage.writeAudits(rs)) };
     const metrics = createMetrics();
-    const writer = new AuditWriter(slow, metrics, createLogger('silent'), 3, 200);
+    const writer = new AuditWriter(slow, metrics, createLogger('silent'), { maxQueue: 3, flushDelayMs: 0 });
     const hookInstance = randomUUID();
     const [first, second, third, fourth] = Array.from({ length: 4 }, () => record(hookInstance)) as [AuditRecord, AuditRecord, AuditRecord, AuditRecord];
-    writer.enqueue(first); // in flight from here on
+    writer.enqueue(first);
+    await writing; // `first` is in flight from here on
     writer.enqueue(second);
     writer.enqueue(third);
     writer.enqueue(fourth); // queue full: `second` goes, not the record being written

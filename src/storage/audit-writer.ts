@@ -4,23 +4,36 @@ import type { AuditRecord, Storage } from './types.js';
 
 // Hook responses must not wait for, or fail because of, the audit database: records are queued and
 // written in the background with retries. The queue is bounded so a long database outage cannot
-// exhaust memory; what has to be dropped is counted in metrics (never silently). Whatever has
-// queued up while the previous write ran goes out in one statement, so under load the database
-// work per hook call shrinks instead of growing into a backlog.
+// exhaust memory; what has to be dropped is counted in metrics (never silently).
+//
+// Records are written in batches, one statement each: a statement costs the embedded database
+// about 2 ms of this process's CPU whether it carries one record or twenty (bench: 2.1 ms for one,
+// 0.22 ms per record in twenties). So a write waits `flushDelayMs` for company, unless a full batch
+// is already waiting; under load that turns one statement per hook call into one per 25 ms. A
+// record therefore reaches the database at most flushDelayMs plus one write after its answer.
 export class AuditWriter {
   private queue: AuditRecord[] = [];
   private running: Promise<void> | undefined;
   private retryDelayMs = 100;
   /** Records at the front of the queue that the current write holds. */
   private inFlight = 0;
+  /** Ends the current wait for company early (drain, full batch). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly storage: Pick<Storage, 'writeAudits'>,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly maxQueue = 10_000,
-    private readonly maxBatch = 200,
+    private readonly opts: { maxQueue?: number; maxBatch?: number; flushDelayMs?: number } = {},
   ) {}
+
+  private get maxQueue(): number {
+    return this.opts.maxQueue ?? 10_000;
+  }
+
+  private get maxBatch(): number {
+    return this.opts.maxBatch ?? 200;
+  }
 
   enqueue(record: AuditRecord): void {
     if (this.queue.length >= this.maxQueue) {
@@ -31,13 +44,31 @@ export class AuditWriter {
     }
     this.queue.push(record);
     this.metrics.auditQueue.set(this.queue.length);
+    if (this.queue.length - this.inFlight >= this.maxBatch) this.wake?.();
     this.running ??= this.run().finally(() => {
       this.running = undefined;
     });
   }
 
+  private waitForCompany(): Promise<void> {
+    const delay = this.opts.flushDelayMs ?? 25;
+    if (delay <= 0 || this.queue.length >= this.maxBatch) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, delay);
+      timer.unref();
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
   private async run(): Promise<void> {
     while (this.queue.length > 0) {
+      await this.waitForCompany();
       const batch = this.queue.slice(0, this.maxBatch);
       this.inFlight = batch.length;
       try {
@@ -57,10 +88,11 @@ export class AuditWriter {
     }
   }
 
-  /** Waits until the queue is empty or the timeout passes; true when everything was written. */
+  /** Writes what is queued without waiting for company; resolves true once the queue is empty, false at the timeout. */
   async drain(timeoutMs = 5000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
     while (this.queue.length > 0 || this.running) {
+      this.wake?.();
       if (Date.now() >= until) return false;
       await new Promise((r) => setTimeout(r, 5));
     }
