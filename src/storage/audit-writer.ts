@@ -54,14 +54,13 @@ export class AuditWriter {
     const delay = this.opts.flushDelayMs ?? 25;
     if (delay <= 0 || this.queue.length >= this.maxBatch) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
       const timer = setTimeout(done, delay);
       timer.unref();
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.wake = undefined;
-        resolve();
-      }
       this.wake = done;
     });
   }
