@@ -1,3 +1,4 @@
+import './heap-tuning.js';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
