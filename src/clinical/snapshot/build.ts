@@ -102,7 +102,7 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
           const readout = readObservation(resource, terminology, str(resource.id));
           labs.push(...readout.labs);
           coded.push(...readout.coded);
-          if (observationStatesNoChildbearingPotential(resource, terminology)) observedNoChildbearingPotential = true;
+          if (observationStatesNoChildbearingPotential(resource, terminology, readout.codeConcepts)) observedNoChildbearingPotential = true;
           break;
         }
         case 'Condition': {

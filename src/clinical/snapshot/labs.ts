@@ -14,6 +14,8 @@ const VARIANT_ISCN = 'obs:variant-iscn';
 export interface ObservationReadout {
   labs: LabValue[];
   coded: CodedObservation[];
+  /** Concepts of `Observation.code`, for other readers of the same resource (absent when not read). */
+  codeConcepts?: string[];
 }
 
 /**
@@ -163,6 +165,7 @@ export function readObservation(observation: Json, terminology: Terminology, sou
   };
 
   const codeConcepts = terminology.matchCodeableConcept(observation.code);
+  out.codeConcepts = codeConcepts;
   readElement(observation, codeConcepts);
   for (const component of records(observation.component)) readElement(component, terminology.matchCodeableConcept(component.code));
 

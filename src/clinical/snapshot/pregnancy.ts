@@ -108,13 +108,14 @@ export function recordedNoChildbearingPotential(conditions: ConditionEntry[], pr
  * The same facts stated by an Observation: its code (with a value that does not deny it) or its
  * value (e.g. menopausal status = "After menopause").
  */
-export function observationStatesNoChildbearingPotential(observation: Json, terminology: Terminology): boolean {
+/** `codeConcepts`: the concepts of `observation.code` when the caller has matched them already. */
+export function observationStatesNoChildbearingPotential(observation: Json, terminology: Terminology, codeConcepts?: string[]): boolean {
   const status = str(observation.status);
   if (status === 'entered-in-error' || status === 'cancelled') return false;
   const named = (ids: string[]): boolean => ids.some((c) => NO_CHILDBEARING_POTENTIAL_CONCEPTS.includes(c));
   const value = terminology.matchCodeableConcept(observation.valueCodeableConcept);
   if (named(value)) return true;
-  if (!named(terminology.matchCodeableConcept(observation.code))) return false;
+  if (!named(codeConcepts ?? terminology.matchCodeableConcept(observation.code))) return false;
   const interpretation = list(observation.interpretation).flatMap((cc) => terminology.matchCodeableConcept(cc));
   const denied = [...value, ...interpretation].some((v) => NEGATIVE.includes(v)) || observation.valueBoolean === false;
   return !denied && statusCode(observation.dataAbsentReason) === undefined;

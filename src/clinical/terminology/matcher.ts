@@ -130,8 +130,16 @@ export function buildTerminology(data: TerminologyData): Terminology {
   const memo = new Map<string, readonly string[]>();
   const MEMO_LIMIT = 5000;
   const memoKey = (cc: Record<string, unknown>): string | undefined => {
-    const parts: string[] = [typeof cc.text === 'string' ? cc.text : ''];
     const codings = Array.isArray(cc.coding) ? cc.coding : [];
+    // Nearly every concept in a record is one coding without text: its key without the arrays.
+    if (codings.length === 1 && cc.text === undefined) {
+      const only: unknown = codings[0];
+      if (isRecord(only) && typeof only.system === 'string' && typeof only.code === 'string' && (only.display === undefined || typeof only.display === 'string')) {
+        const key = `\u0002${only.system}\u0001${only.code}\u0001${only.display ?? ''}`;
+        return key.length <= 512 ? key : undefined;
+      }
+    }
+    const parts: string[] = [typeof cc.text === 'string' ? cc.text : ''];
     for (const coding of codings) {
       if (!isRecord(coding)) return undefined;
       const { system, code, display } = coding;
