@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 
 const CLK_TCK = 100; // Linux USER_HZ; `getconf CLK_TCK` is 100 on every mainstream kernel
 
-function procCpuSeconds(pid: number): number {
+/** The whole process (all threads), or with `mainThread` only its JavaScript thread (tid = pid). */
+function procCpuSeconds(pid: number, mainThread = false): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name).
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
@@ -30,6 +31,11 @@ export interface CpuUse {
   serviceCpuS: number;
   /** Percent of one core, summed over the service's processes. */
   servicePct: number;
+  /**
+   * CPU seconds of the service processes' main (JavaScript) threads only: what limits a process's
+   * throughput. The rest of serviceCpuS is V8's garbage-collector helper threads and libuv's pool.
+   */
+  mainThreadCpuS: number;
   /** Percent of one core used by the benchmark process (autocannon). */
   loadGeneratorPct: number;
   /** Percent of the whole machine busy (all cores = 100). */
@@ -47,17 +53,23 @@ export function startCpuMeter(pids: () => number[]): CpuMeter {
   const m0 = machineTicks();
   const startPids = pids();
   const svc0 = new Map(startPids.map((p) => [p, procCpuSeconds(p)]));
+  const main0 = new Map(startPids.map((p) => [p, procCpuSeconds(p, true)]));
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
       const own = process.cpuUsage(own0);
       const m1 = machineTicks();
       let svc = 0;
-      for (const p of new Set([...startPids, ...pids()])) svc += procCpuSeconds(p) - (svc0.get(p) ?? 0);
+      let main = 0;
+      for (const p of new Set([...startPids, ...pids()])) {
+        svc += procCpuSeconds(p) - (svc0.get(p) ?? 0);
+        main += procCpuSeconds(p, true) - (main0.get(p) ?? 0);
+      }
       const pct = (x: number) => Math.round((x / seconds) * 1000) / 10;
       return {
         serviceCpuS: Math.round(svc * 100) / 100,
         servicePct: pct(svc),
+        mainThreadCpuS: Math.round(main * 100) / 100,
         loadGeneratorPct: pct((own.user + own.system) / 1e6),
         machineBusyPct: m1.total > m0.total ? Math.round(((m1.busy - m0.busy) / (m1.total - m0.total)) * 1000) / 10 : 0,
       };
