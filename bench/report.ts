@@ -183,7 +183,8 @@ export function markdown(r: Results): string {
     '',
     '## Service side',
     '',
-    `Audit rows written (single-process run, PGlite): ${r.service.auditRows ?? '–'} of ${r.service.requestsSent ?? '–'} hook calls; audit queue at the end ${r.service.auditQueueAtEnd ?? '–'}; dropped ${r.service.auditDropped ?? '–'}.`,
+    `Audit rows written (single-process run, PGlite): ${r.service.auditRows ?? '–'} for ${r.service.requestsSent ?? '–'} hook calls the load generator counted ` +
+      `(calls still in flight when a run's time is up are answered and audited, but not counted); audit queue at the end ${r.service.auditQueueAtEnd ?? '–'}; dropped ${r.service.auditDropped ?? '–'}.`,
     '',
     'Pipeline stage durations from the audit rows of each workload (`durations_ms`; the handler only: reading and parsing the body and serialising the response are outside `total`):',
     '',

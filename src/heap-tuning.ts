@@ -1,10 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 
-// Imported first by main.ts, before anything allocates much. A hook call parses its whole
-// prefetch (a 400 KiB body is a 5 MB object tree) and drops it a few milliseconds later, and
-// V8's default lets the old generation grow to about four times what survives a full collection
-// before it collects again: 35 MB live became a 150 MB heap and a 340 MB process under load. With
-// 1.25 times the heap stays near 90 MB and the process near 300 MB, at the same throughput (bench/RESULTS.md). V8 reads
-// this factor at every full collection, so setting it at run time takes effect.
-export const HEAP_GROWING_PERCENT = 25;
-setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+// A hook call parses its whole prefetch (a 400 KiB body is a 5 MB object tree) and drops it a few
+// milliseconds later. V8's default lets the old generation grow to about four times what survives
+// a full collection before it collects again: 35 MB live became a 150 MB heap under load. With the
+// embedded database in the same process (PGlite's WebAssembly memory is about 140 MB of its own),
+// that made 340 MB; growing by 1.25 times keeps the process under 300 MB (bench/RESULTS.md). The
+// price is more full collections, whose marking runs on helper threads: on PostgreSQL, where the
+// process is 150 MB either way and those threads would take CPU from the other worker, V8's
+// default stays. V8 reads the factor at every full collection, so setting it at run time works.
+export const EMBEDDED_DATABASE_HEAP_GROWING_PERCENT = 25;
+
+export function tightenHeapForEmbeddedDatabase(): void {
+  setFlagsFromString(`--heap-growing-percent=${EMBEDDED_DATABASE_HEAP_GROWING_PERCENT}`);
+}

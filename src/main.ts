@@ -1,10 +1,10 @@
-import './heap-tuning.js';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { createRuntime } from './runtime.js';
 import { startDemoFhirServer, type DemoFhirServer } from './demo-fhir/server.js';
+import { tightenHeapForEmbeddedDatabase } from './heap-tuning.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
@@ -68,6 +68,7 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
 
   let runtime;
   try {
+    if (!config.databaseUrl) tightenHeapForEmbeddedDatabase();
     runtime = await createRuntime(config, { logger });
   } catch (err) {
     const msg = (err as Error).message;
