@@ -20,7 +20,8 @@ export interface PgliteOptions {
 // PostgreSQL's defaults size its buffers for a server of its own (shared_buffers 160 MB here).
 // Our database holds small rows written one statement at a time (audit, feedback, JWT ids) and
 // read by key, so small buffers cost nothing measurable and keep the WebAssembly memory, which
-// never shrinks, near its fixed 128 MB floor (bench: idle RSS 351 -> see bench/RESULTS.md).
+// never shrinks, near its fixed 128 MB floor (idle RSS after a restart: 351 MB with the defaults,
+// about 225 MB with these; bench/RESULTS.md).
 export const PGLITE_CONF: readonly string[] = [
   'shared_buffers = 8MB',
   'wal_buffers = 1MB',
@@ -67,6 +68,7 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Executor> {
   }
   return new PgliteExecutor(db);
 }
+
 type PgliteLike = Pick<PGlite | Transaction, 'query' | 'exec'>;
 
 function wrap(target: PgliteLike): Queryable {

@@ -181,7 +181,6 @@ export class SqlStorage implements Storage {
     );
   }
 
-
   async writeFeedback(records: FeedbackRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.db.transaction(async (tx) => {
