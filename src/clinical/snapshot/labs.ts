@@ -67,22 +67,30 @@ function quantityOf(element: Json, canonicalUnit: string): ReadQuantity | undefi
   return undefined;
 }
 
+/** A reference-range bound in the concept's canonical unit; a bound without a unit is in the value's. */
+function boundOf(bound: unknown, conceptId: string, valueUnit: string | undefined, terminology: Terminology): number | undefined {
+  const q = readQuantity(bound);
+  return q ? toCanonical(conceptId, q.value, q.unit ?? valueUnit, terminology) : undefined;
+}
+
+// Built field by field rather than with conditional spreads: this runs for every lab value of a
+// record (hundreds per call), and the spreads' temporary objects showed in the profiles.
 function referenceRangeOf(
   element: Json,
   conceptId: string,
   valueUnit: string | undefined,
   terminology: Terminology,
 ): LabValue['referenceRange'] | undefined {
-  for (const range of records(element.referenceRange)) {
-    const convert = (bound: unknown): number | undefined => {
-      const q = readQuantity(bound);
-      // A bound without a unit is in the unit of the value it belongs to.
-      return q ? toCanonical(conceptId, q.value, q.unit ?? valueUnit, terminology) : undefined;
-    };
-    const low = convert(range.low);
-    const high = convert(range.high);
+  const ranges = element.referenceRange;
+  if (ranges === undefined) return undefined;
+  for (const range of records(ranges)) {
+    const low = boundOf(range.low, conceptId, valueUnit, terminology);
+    const high = boundOf(range.high, conceptId, valueUnit, terminology);
     if (low === undefined && high === undefined) continue;
-    return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+    const out: { low?: number; high?: number } = {};
+    if (low !== undefined) out.low = low;
+    if (high !== undefined) out.high = high;
+    return out;
   }
   return undefined;
 }
@@ -100,16 +108,17 @@ function labValue(
   if (!q) return undefined;
   const value = toCanonical(conceptId, q.value, q.unit, terminology);
   if (value === undefined) return undefined;
-  const referenceRange = referenceRangeOf(element, conceptId, q.unit, terminology);
-  return {
+  const lab: LabValue = {
     concept: conceptId,
     value,
     unit: canonicalUnit,
     reported: { value: q.value, unit: q.unit ?? '' },
     effective,
-    ...(referenceRange ? { referenceRange } : {}),
     source,
   };
+  const referenceRange = referenceRangeOf(element, conceptId, q.unit, terminology);
+  if (referenceRange) lab.referenceRange = referenceRange;
+  return lab;
 }
 
 /** ISCN strings of the 81291-7 components: a coding's code, the concept's text, or a plain string. */
@@ -149,8 +158,10 @@ export function readObservation(observation: Json, terminology: Terminology, sou
   if (!effective) return out;
   const when: Date = effective;
   const source: SourceRef = sourceId ? { resourceType: 'Observation', id: sourceId } : { resourceType: 'Observation' };
-  const coded = new Map<string, Set<string>>();
+  // Most Observations are plain lab values: the coded-answer bookkeeping is made only when needed.
+  let coded: Map<string, Set<string>> | undefined;
   const addCoded = (concept: string, answers: string[]): void => {
+    coded ??= new Map();
     const set = coded.get(concept) ?? new Set<string>();
     for (const a of answers) set.add(a);
     coded.set(concept, set);
@@ -170,21 +181,22 @@ export function readObservation(observation: Json, terminology: Terminology, sou
   for (const component of records(observation.component)) readElement(component, terminology.matchCodeableConcept(component.code));
 
   function readElement(element: Json, concepts: string[]): void {
-    const answers = hasAnswer(element) ? answerConcepts(element, terminology) : [];
+    let answers: string[] | undefined;
+    const answersOf = (): string[] => (answers ??= hasAnswer(element) ? answerConcepts(element, terminology) : []);
     // A lab reported as a coded result ("negative MRD") is a coded observation too; an H/L flag alone is not.
     const codedResult = isRecord(element.valueCodeableConcept) || typeof element.valueBoolean === 'boolean';
     for (const concept of concepts) {
       const kind = kindOf(concept);
       const lab = labValue(element, concept, terminology, when, source);
       if (lab) out.labs.push(lab);
-      if (kind === 'fish') addCoded(concept, onlyAnswers(answers));
-      else if (kind === 'observation' && hasAnswer(element)) addCoded(concept, answers);
-      else if (kind === 'lab' && codedResult) addCoded(concept, answers);
+      if (kind === 'fish') addCoded(concept, onlyAnswers(answersOf()));
+      else if (kind === 'observation' && hasAnswer(element)) addCoded(concept, answersOf());
+      else if (kind === 'lab' && codedResult) addCoded(concept, answersOf());
     }
   }
 
-  const topAnswers = hasAnswer(observation) ? answerConcepts(observation, terminology) : [];
   if (codeConcepts.includes(GENETIC_VARIANT)) {
+    const topAnswers = hasAnswer(observation) ? answerConcepts(observation, terminology) : [];
     // 69548-6 "Genetic variant assessment": the finding is the value (local FISH code) or the ISCN
     // component; present/absent comes from the interpretation or the value.
     const interpretation = new Set<string>();
@@ -195,7 +207,7 @@ export function readObservation(observation: Json, terminology: Terminology, sou
     }
   }
 
-  for (const [concept, answers] of coded) out.coded.push({ concept, valueConcepts: [...answers], effective, source });
+  if (coded) for (const [concept, answers] of coded) out.coded.push({ concept, valueConcepts: [...answers], effective, source });
   return out;
 }
 
