@@ -1,43 +1,19 @@
 // The demo patients of this area (fixtures/pat-bvf-*.json) through the real snapshot builder and
 // the area's rules, with the fixtures' reference date.
-import { readFileSync } from 'node:fs';
-import type { Bundle, Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
-import { buildSnapshot } from '../snapshot/build.js';
-import type { SnapshotInput } from '../snapshot/input.js';
-import { loadTerminology } from '../terminology/concepts.js';
-import type { DataDomain, Finding, Hook } from '../types.js';
+import type { Resource } from 'fhir/r4.js';
+import type { Finding, Hook } from '../types.js';
 import { boneVaccineFollowupRules } from './bone-vaccine-followup.rules.js';
 import { medicationRequest } from './bone-vaccine-followup-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T12:00:00+01:00');
-const terminology = loadTerminology();
-const DOMAIN: Record<string, DataDomain> = {
-  Observation: 'observations',
-  Condition: 'conditions',
-  MedicationRequest: 'medicationRequests',
-  MedicationStatement: 'medicationStatements',
-  MedicationAdministration: 'medicationAdministrations',
-  Procedure: 'procedures',
-  ServiceRequest: 'serviceRequests',
-};
-
 function cards(patientId: string, hook: Hook, drafts: Resource[] = []): string[] {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${patientId}.json`), 'utf8')) as Bundle;
-  const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
-  const byDomain: Partial<Record<DataDomain, Resource[]>> = {};
-  for (const r of resources) {
-    const d = DOMAIN[r.resourceType];
-    if (d) (byDomain[d] ??= []).push(r);
-  }
-  const input: SnapshotInput = {
+  const snapshot = fixtureSnapshot(
     patientId,
-    resources: byDomain,
-    medications: resources.filter((r) => r.resourceType === 'Medication') as SnapshotInput['medications'],
-    draftOrders: drafts.map((d) => ({ ...d, subject: { reference: `Patient/${patientId}` } }) as Resource),
-    unavailable: [],
-  };
-  const snapshot = buildSnapshot(input, terminology, NOW);
+    NOW,
+    drafts.map((d) => ({ ...d, subject: { reference: `Patient/${patientId}` } }) as Resource),
+    { types: ['Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'Procedure', 'ServiceRequest', 'Medication'] },
+  );
   const findings: Finding[] = boneVaccineFollowupRules.filter((r) => r.hooks.includes(hook)).flatMap((r) => r.evaluate(snapshot, { now: NOW, hook }));
   return findings.map((f) => `${f.ruleId}${f.outcome === 'not-evaluable' ? '.not-evaluable' : ''}:${f.variant}:${f.indicator ?? '-'}`);
 }

@@ -6,7 +6,8 @@ import { loadTerminology } from '../terminology/concepts.js';
 import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
 import { condition, context, daysFrom, draftProcedure, lab, labsByConcept, procedure, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
-import { apheresisRequest, fhirSnapshot, fixtureSnapshot, observation } from './dose-timing-fhir.test-support.js';
+import { apheresisRequest, fhirSnapshot, observation } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const APHERESIS = 'proc:stem-cell-apheresis';

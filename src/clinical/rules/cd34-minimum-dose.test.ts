@@ -2,7 +2,8 @@ import type { DraftOrder, Finding, Hook, PatientSnapshot } from '../types.js';
 import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { context, daysFrom, draftOrder, draftProcedure, lab, labsByConcept, procedure, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
-import { CODES, fixtureSnapshot, medicationRequest } from './dose-timing-fhir.test-support.js';
+import { CODES, medicationRequest } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const GRAFT = 'lab:cd34-graft-dose';

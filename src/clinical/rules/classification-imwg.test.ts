@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
-import { buildSnapshot } from '../snapshot/build.js';
-import type { SnapshotInput } from '../snapshot/input.js';
-import { loadTerminology } from '../terminology/concepts.js';
 import type { Finding } from '../types.js';
 import { classificationRules } from './classification.rules.js';
 import { type PcdInput, classifyPcd } from './classification-imwg.js';
@@ -12,28 +8,14 @@ import * as support from './snapshot-factory.test-support.js';
 import { context } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
 
-const terminology = loadTerminology();
 const NOW = new Date('2026-11-22T10:00:00+01:00');
 
 /** Every finding of this area's rules for a fixture patient (patient-view, clock 2026-11-22). */
 function fixture(name: string, keep: (r: Resource) => boolean = () => true): Finding[] {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-  const all = bundle.entry.map((e) => e.resource).filter(keep);
-  const of = (t: string): Resource[] => all.filter((r) => r.resourceType === t);
-  const input: SnapshotInput = {
-    patientId: name,
-    resources: {
-      conditions: of('Condition'),
-      observations: of('Observation'),
-      medicationRequests: of('MedicationRequest'),
-      medicationAdministrations: of('MedicationAdministration'),
-      medicationStatements: of('MedicationStatement'),
-    },
-    medications: of('Medication') as SnapshotInput['medications'],
-    draftOrders: [],
-    unavailable: [],
-  };
-  const snap = buildSnapshot(input, terminology, NOW);
+  const snap = fixtureSnapshot(name, NOW, [], {
+    types: ['Condition', 'Observation', 'MedicationRequest', 'MedicationAdministration', 'MedicationStatement', 'Medication'],
+    keep,
+  });
   return classificationRules.flatMap((r) => r.evaluate(snap, context('patient-view', NOW)));
 }
 

@@ -8,9 +8,9 @@ import {
   administration,
   apheresisRequest,
   fhirSnapshot,
-  fixtureSnapshot,
   medicationRequest,
 } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const LAST_DOSE = '2026-11-05T10:00:00+01:00';
@@ -186,7 +186,7 @@ describe('dara-apheresis-4-week-gap through the snapshot builder', () => {
     const draft = apheresisRequest('dara-draft-apheresis', 'draft', '2026-11-26', 'pat-dara-apheresis');
     const sign = only(run(fixtureSnapshot('pat-dara-apheresis', NOW, [draft])));
     expect(sign).toMatchObject({ indicator: 'critical', params: { days: 21, lastDose: '2026-11-05', earliestDate: '2026-12-03' } });
-    const select = only(run(fixtureSnapshot('pat-dara-apheresis', NOW, [draft], ['ServiceRequest/dara-draft-apheresis']), 'order-select'));
+    const select = only(run(fixtureSnapshot('pat-dara-apheresis', NOW, [draft], { selections: ['ServiceRequest/dara-draft-apheresis'] }), 'order-select'));
     expect(select.indicator).toBe('warning');
   });
 

@@ -2,7 +2,8 @@ import type { Finding, Hook, PatientSnapshot } from '../types.js';
 import { doseDexamethasoneAge } from './dose-dexamethasone-age.js';
 import { condition, context, draftOrder, medication, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
-import { CODES, CODE_VARIANTS, fhirSnapshot, fixtureSnapshot, medicationRequest, patient } from './dose-timing-fhir.test-support.js';
+import { CODES, CODE_VARIANTS, fhirSnapshot, medicationRequest, patient } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const DEX = { display: 'Deksametason', concepts: ['drug:dexamethasone'] };

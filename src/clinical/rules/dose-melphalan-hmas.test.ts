@@ -2,7 +2,8 @@ import type { Finding, Hook, LabValue, PatientSnapshot } from '../types.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 import { context, daysFrom, draftOrder, lab, labsByConcept, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
-import { CODES, CODE_VARIANTS, fhirSnapshot, fixtureSnapshot, medicationRequest, observation } from './dose-timing-fhir.test-support.js';
+import { CODES, CODE_VARIANTS, fhirSnapshot, medicationRequest, observation } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const EGFR_UNIT = 'mL/min/{1.73_m2}';

@@ -3,9 +3,7 @@
 // Observations in any unit, and ServiceRequests, built into a snapshot by the real builder.
 // Not a test file itself.
 
-import { readFileSync } from 'node:fs';
 import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology, type Terminology } from '../terminology/concepts.js';
@@ -134,40 +132,3 @@ export function fhirSnapshot(
   return buildSnapshot(input, parts.terminology ?? terminology, now);
 }
 
-const DOMAIN_OF: Record<string, DataDomain> = {
-  Condition: 'conditions',
-  Observation: 'observations',
-  MedicationRequest: 'medicationRequests',
-  MedicationAdministration: 'medicationAdministrations',
-  MedicationStatement: 'medicationStatements',
-  Procedure: 'procedures',
-  ServiceRequest: 'serviceRequests',
-};
-
-/** A snapshot of a demo patient from `fixtures/<patientId>.json`, as the service would build it. */
-export function fixtureSnapshot(patientId: string, now: Date, drafts: unknown[] = [], selections?: string[]): PatientSnapshot {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${patientId}.json`), 'utf8')) as { entry: { resource: Record<string, unknown> }[] };
-  const resources: Partial<Record<DataDomain, Resource[]>> = {};
-  const medications: Resource[] = [];
-  let patientResource: Record<string, unknown> | undefined;
-  for (const { resource } of bundle.entry) {
-    const type = String(resource.resourceType);
-    if (type === 'Patient') patientResource = resource;
-    else if (type === 'Medication') medications.push(resource as unknown as Resource);
-    else {
-      const domain = DOMAIN_OF[type];
-      if (domain) (resources[domain] ??= []).push(resource as unknown as Resource);
-    }
-  }
-  const input: SnapshotInput = {
-    patientId,
-    ...(patientResource ? { patient: patientResource as unknown as NonNullable<SnapshotInput['patient']> } : {}),
-    resources,
-    medications: medications as SnapshotInput['medications'],
-    draftOrders: drafts as Resource[],
-    unavailable: [],
-    ...(selections ? { selections } : {}),
-  };
-  terminology ??= loadTerminology();
-  return buildSnapshot(input, terminology, now);
-}

@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
-import { buildSnapshot } from '../snapshot/build.js';
-import type { SnapshotInput } from '../snapshot/input.js';
-import { loadTerminology } from '../terminology/concepts.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 import type { CodedObservation, Finding, LabValue } from '../types.js';
 import { MISSING_FISH, fishIssAllPatients } from './fish-iss-all-patients.js';
 import { renderBoth } from './render.test-support.js';
@@ -85,19 +80,9 @@ describe('fish-iss-all-patients', () => {
   });
 
   describe('fixtures (clock 2026-11-22)', () => {
-    const terminology = loadTerminology();
     const now = new Date('2026-11-22T10:00:00+01:00');
     function fixture(name: string): Finding[] {
-      const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-      const all = bundle.entry.map((e) => e.resource);
-      const input: SnapshotInput = {
-        patientId: name,
-        resources: { conditions: all.filter((r) => r.resourceType === 'Condition'), observations: all.filter((r) => r.resourceType === 'Observation') },
-        medications: [],
-        draftOrders: [],
-        unavailable: [],
-      };
-      return fishIssAllPatients.evaluate(buildSnapshot(input, terminology, now), context('patient-view', now));
+      return fishIssAllPatients.evaluate(fixtureSnapshot(name, now, [], { types: ['Condition', 'Observation'] }), context('patient-view', now));
     }
     it.each([
       ['pat-bortezomib-no-valaciclovir', [MISSING_FISH]],

@@ -8,24 +8,12 @@ import type { CodedObservation, ConditionEntry, Finding, LabValue, PatientSnapsh
 import { addMonths } from './bone-vaccine-followup-calendar.js';
 import { C, DUE, alternatingDue, followupSmmPlasmacytoma, imagingDue } from './followup-smm-plasmacytoma.js';
 import { renderBoth } from './render.test-support.js';
+import { fixtureSnapshot as loadFixture } from './fixture-snapshot.test-support.js';
 import { coded, codedByConcept, condition, context, daysFrom, lab, labsByConcept, procedure, snapshot } from './snapshot-factory.test-support.js';
 
-function fixtureSnapshot(name: string, now: Date, draftOrders: unknown[] = []): PatientSnapshot {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-  const all = bundle.entry.map((e) => e.resource);
-  const input: SnapshotInput = {
-    patientId: name,
-    resources: {
-      conditions: all.filter((r) => r.resourceType === 'Condition'),
-      observations: all.filter((r) => r.resourceType === 'Observation'),
-      procedures: all.filter((r) => r.resourceType === 'Procedure'),
-    },
-    medications: [],
-    draftOrders: draftOrders as Resource[],
-    unavailable: [],
-  };
-  return buildSnapshot(input, loadTerminology(), now);
-}
+// These rules read conditions, observations and procedures only.
+const fixtureSnapshot = (name: string, now: Date, drafts: unknown[] = []): PatientSnapshot =>
+  loadFixture(name, now, drafts, { types: ['Condition', 'Observation', 'Procedure'] });
 
 const NOW = new Date('2025-06-01T10:00:00Z');
 const DX = new Date('2024-01-10T00:00:00Z');

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology } from '../terminology/concepts.js';
@@ -104,19 +103,9 @@ describe('pcd-al-amyloid-screen', () => {
   });
 
   it('fixtures (clock 2026-11-22): pat-mgus fires, pat-wus-riss3 (all four in non-canonical units) does not', () => {
-    const terminology = loadTerminology();
     const now = new Date('2026-11-22T10:00:00+01:00');
     const fixture = (name: string): Finding[] => {
-      const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-      const res = bundle.entry.map((e) => e.resource);
-      const input: SnapshotInput = {
-        patientId: name,
-        resources: { conditions: res.filter((r) => r.resourceType === 'Condition'), observations: res.filter((r) => r.resourceType === 'Observation') },
-        medications: [],
-        draftOrders: [],
-        unavailable: [],
-      };
-      return pcdAlAmyloidScreen.evaluate(buildSnapshot(input, terminology, now), context('patient-view', now));
+      return pcdAlAmyloidScreen.evaluate(fixtureSnapshot(name, now, [], { types: ['Condition', 'Observation'] }), context('patient-view', now));
     };
     expect(only(fixture('pat-mgus')).missing).toEqual(['lab:ntprobnp', 'lab:alp', 'lab:inr', 'lab:urine-albumin']);
     expect(fixture('pat-wus-riss3')).toEqual([]);

@@ -1,30 +1,15 @@
-import { readFileSync } from 'node:fs';
-import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology } from '../terminology/concepts.js';
 import type { CodedObservation, ConditionEntry, Finding, LabValue, PatientSnapshot } from '../types.js';
 import { C, MISSING_FISH, pcdIgmMyelomaVsWaldenstrom, readIgm } from './pcd-igm-myeloma-vs-waldenstrom.js';
 import { renderBoth } from './render.test-support.js';
+import { fixtureSnapshot as loadFixture } from './fixture-snapshot.test-support.js';
 import { coded, codedByConcept, condition, context, lab, labsByConcept, snapshot } from './snapshot-factory.test-support.js';
 
-function fixtureSnapshot(name: string, now: Date, draftOrders: unknown[] = []): PatientSnapshot {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-  const all = bundle.entry.map((e) => e.resource);
-  const input: SnapshotInput = {
-    patientId: name,
-    resources: {
-      conditions: all.filter((r) => r.resourceType === 'Condition'),
-      observations: all.filter((r) => r.resourceType === 'Observation'),
-      procedures: all.filter((r) => r.resourceType === 'Procedure'),
-    },
-    medications: [],
-    draftOrders: draftOrders as Resource[],
-    unavailable: [],
-  };
-  return buildSnapshot(input, loadTerminology(), now);
-}
+// These rules read conditions, observations and procedures only.
+const fixtureSnapshot = (name: string, now: Date, drafts: unknown[] = []): PatientSnapshot =>
+  loadFixture(name, now, drafts, { types: ['Condition', 'Observation', 'Procedure'] });
 
 const DX = '2025-05-01T00:00:00Z';
 const mm = condition('cond:multiple-myeloma', { onset: DX, id: 'mm' });

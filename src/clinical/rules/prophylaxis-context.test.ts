@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fromRoot } from '../../paths.js';
-import { buildSnapshot } from '../snapshot/build.js';
-import type { SnapshotInput } from '../snapshot/input.js';
-import { loadTerminology } from '../terminology/concepts.js';
-import type { DataDomain, Hook } from '../types.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
+import type { Hook } from '../types.js';
 import { addMonths, bispecificStart, carTDrafted, carTReinfusion, cd4Since, hmasDone, serviceOrdered } from './prophylaxis-context.js';
 import { context, draftOrder, draftProcedure, lab, labsByConcept, medication, procedure, snapshot } from './snapshot-factory.test-support.js';
 import { pjpProphylaxis } from './pjp-prophylaxis.js';
@@ -56,23 +52,10 @@ describe('prophylaxis-context', () => {
 /** The fixture patients of this area, built by the real snapshot builder at the fixtures' reference date. */
 describe('prophylaxis fixture patients', () => {
   const NOW = new Date('2026-11-22T10:00:00+01:00');
-  const terminology = loadTerminology();
-  const DOMAIN_OF: Record<string, DataDomain> = {
-    Condition: 'conditions', Observation: 'observations', MedicationRequest: 'medicationRequests', MedicationAdministration: 'medicationAdministrations',
-    MedicationStatement: 'medicationStatements', Procedure: 'procedures', ServiceRequest: 'serviceRequests',
-  };
-  function load(file: string, drafts: unknown[] = []) {
-    const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${file}.json`), 'utf8')) as { entry: { resource: { resourceType: string } }[] };
-    const resources: Partial<Record<DataDomain, unknown[]>> = {};
-    let patient: unknown;
-    for (const { resource } of bundle.entry) {
-      if (resource.resourceType === 'Patient') patient = resource;
-      const domain = DOMAIN_OF[resource.resourceType];
-      if (domain) (resources[domain] ??= []).push(resource);
-    }
-    const input = { patientId: file, patient, resources, medications: [], draftOrders: drafts, unavailable: [] } as unknown as SnapshotInput;
-    return buildSnapshot(input, terminology, NOW);
-  }
+  const load = (file: string, drafts: unknown[] = []) =>
+    fixtureSnapshot(file, NOW, drafts, {
+      types: ['Patient', 'Condition', 'Observation', 'MedicationRequest', 'MedicationAdministration', 'MedicationStatement', 'Procedure', 'ServiceRequest'],
+    });
   const draft = (file: string, id: string, atc: string, status = 'draft') => ({
     resourceType: 'MedicationRequest', id, status, intent: 'order', subject: { reference: `Patient/${file}` },
     medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: atc }] },

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 import type { Resource } from 'fhir/r4.js';
-import { fromRoot } from '../../paths.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { SnapshotInput } from '../snapshot/input.js';
 import { loadTerminology } from '../terminology/concepts.js';
@@ -194,19 +193,9 @@ describe('risk-ims-imwg-2024', () => {
   });
 
   describe('fixtures (clock 2026-11-22)', () => {
-    const terminology = loadTerminology();
     const now = new Date('2026-11-22T10:00:00+01:00');
     function fixture(name: string): Finding[] {
-      const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as { entry: { resource: Resource }[] };
-      const all = bundle.entry.map((e) => e.resource);
-      const input: SnapshotInput = {
-        patientId: name,
-        resources: { conditions: all.filter((r) => r.resourceType === 'Condition'), observations: all.filter((r) => r.resourceType === 'Observation') },
-        medications: [],
-        draftOrders: [],
-        unavailable: [],
-      };
-      return riskImsImwg2024.evaluate(buildSnapshot(input, terminology, now), context('patient-view', now));
+      return riskImsImwg2024.evaluate(fixtureSnapshot(name, now, [], { types: ['Condition', 'Observation'] }), context('patient-view', now));
     }
 
     it('pat-new-myeloma: high risk from t(4;14) with gain(1q)', () => {

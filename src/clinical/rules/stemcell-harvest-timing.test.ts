@@ -2,7 +2,8 @@ import type { Finding, Hook, PatientSnapshot } from '../types.js';
 import { stemcellHarvestTiming } from './stemcell-harvest-timing.js';
 import { condition, context, daysFrom, draftOrder, draftProcedure, medication, snapshot } from './snapshot-factory.test-support.js';
 import { renderBoth } from './render.test-support.js';
-import { apheresisRequest, fixtureSnapshot } from './dose-timing-fhir.test-support.js';
+import { apheresisRequest } from './dose-timing-fhir.test-support.js';
+import { fixtureSnapshot } from './fixture-snapshot.test-support.js';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const APHERESIS = 'proc:stem-cell-apheresis';
