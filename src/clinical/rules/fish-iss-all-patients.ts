@@ -2,7 +2,7 @@ import type { EvaluationContext, Finding, PatientSnapshot, Rule, SuggestionReque
 import { DIAGNOSIS_WINDOW_DAYS, ISS_II_REQUIRES_ALBUMIN, classifyIss } from './stage-iss.js';
 import { labNearest, usedLab } from './support/labs.js';
 import { usedCondition } from './support/conditions.js';
-import { orderLab, readFish, stagingScope, usedFish } from './workup-staging-fish.js';
+import { FISH_PANEL, orderLab, readFish, stagingScope, usedFish } from './workup-staging-fish.js';
 
 // Catalogue A.2 `fish-iss-all-patients`: ISS and FISH for every myeloma patient (a registry quality
 // measure), and FISH with TP53 at relapse when not done before. A reminder rule: it fires on what is
@@ -15,20 +15,6 @@ const ALBUMIN = 'lab:albumin';
 const TP53 = 'fish:tp53-mut';
 /** Missing-list key (card label) for "no FISH result of any lesion". */
 export const MISSING_FISH = 'fish-panel';
-
-/** Every FISH lesion of the biobank panel («Biobank og FISH»); a result of any one counts as FISH done. */
-export const FISH_PANEL: readonly string[] = [
-  'fish:del17p',
-  'fish:mono17',
-  'fish:t4-14',
-  'fish:t14-16',
-  'fish:t11-14',
-  'fish:t14-20',
-  'fish:gain1q',
-  'fish:amp1q',
-  'fish:del1p32-mono',
-  'fish:del1p32-bi',
-];
 
 /** Condition clinicalStatus values that record a relapse (FHIR condition-clinical). */
 const RELAPSE_STATUSES = new Set(['relapse', 'recurrence']);

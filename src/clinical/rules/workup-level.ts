@@ -6,6 +6,7 @@ import { assessPcd, inClassificationScope, readPoint } from './classification-im
 import { ge, lt, readLab, used } from './classification-mde.js';
 import { LOWDOSE_CT } from './mde-bone.js';
 import { therapyStart } from './response-series.js';
+import { FISH_PANEL } from './workup-staging-fish.js';
 import { WB_MRI } from './mde-slim.js';
 import {
   type HeavyChain,
@@ -161,20 +162,6 @@ const ORDER_LOINC: Readonly<Record<string, string>> = {
 };
 
 const orderLab = (concept: string): SuggestionRequest => ({ template: 'order-lab', params: { concept, loinc: ORDER_LOINC[concept] as string } });
-
-/** The biobank FISH panel («Biobank og FISH»), without TP53 which is its own item. */
-const FISH_PANEL: readonly string[] = [
-  'fish:del17p',
-  'fish:mono17',
-  'fish:t4-14',
-  'fish:t14-16',
-  'fish:t11-14',
-  'fish:t14-20',
-  'fish:gain1q',
-  'fish:amp1q',
-  'fish:del1p32-mono',
-  'fish:del1p32-bi',
-];
 
 interface Assessment {
   result: LevelResult;

@@ -11,6 +11,23 @@ export const MYELOMA_STAGING_SCOPE: readonly string[] = ['cond:multiple-myeloma'
 
 export type FishStatus = 'present' | 'absent';
 
+/**
+ * The biobank FISH panel («Biobank og FISH»): a result of any one counts as FISH done. TP53 is an
+ * item of its own in the work-up.
+ */
+export const FISH_PANEL: readonly string[] = [
+  'fish:del17p',
+  'fish:mono17',
+  'fish:t4-14',
+  'fish:t14-16',
+  'fish:t11-14',
+  'fish:t14-20',
+  'fish:gain1q',
+  'fish:amp1q',
+  'fish:del1p32-mono',
+  'fish:del1p32-bi',
+];
+
 /** R-ISS high-risk FISH: «ikke høyrisiko FISH (del17p, t(4;14), t(14;16)». */
 export const RISS_FISH: readonly string[] = ['fish:del17p', 'fish:t4-14', 'fish:t14-16'];
 
