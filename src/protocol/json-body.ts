@@ -1,16 +1,18 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { sendError } from './errors.js';
+import { utf8JsonText } from './json-text.js';
 
 // Request bodies are read by body-parser's raw reader (size limit, Content-Length check,
 // Content-Encoding, aborted requests) and parsed here. Why not express.json: it decodes the body
 // chunk by chunk into a string rope, which for a 400 KiB prefetch cost about 0.6 ms more per call
-// than decoding the whole buffer once (bench/RESULTS.md). What it accepts stays the same: any JSON
-// value, UTF-8 by default, a leading BOM ignored, an empty body read as {}.
+// than decoding the whole buffer once (bench/RESULTS.md); UTF-8 is decoded by json-text.ts, which
+// keeps the text one byte per character. What it accepts stays the same: any JSON value, UTF-8 by
+// default, a leading BOM ignored, an empty body read as {}.
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
 function decode(raw: Buffer, charset: string | undefined): string | undefined {
-  if (charset === undefined || /^utf-?8$/i.test(charset)) return raw.toString('utf8');
+  if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8JsonText(raw);
   // Like express.json: only the UTF family; anything else is a 415.
   if (!/^utf-/i.test(charset)) return undefined;
   try {
