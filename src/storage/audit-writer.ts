@@ -8,9 +8,12 @@ import type { AuditRecord, Storage } from './types.js';
 //
 // Records are written in batches, one statement each: a statement costs the embedded database
 // about 2 ms of this process's CPU whether it carries one record or twenty (bench: 2.1 ms for one,
-// 0.22 ms per record in twenties). So a write waits `flushDelayMs` for company, unless a full batch
-// is already waiting; under load that turns one statement per hook call into one per 25 ms. A
-// record therefore reaches the database at most flushDelayMs plus one write after its answer.
+// 0.22 ms per record in twenties), and holds the event loop while it runs. So a write waits
+// `flushDelayMs` for company, unless a full batch is already waiting. At 25 ms, half load (80 calls
+// a second) still meant 40 statements a second, 1 ms of main thread per call; at 100 ms it is 10.
+// A record therefore reaches the database at most flushDelayMs plus one write after its answer;
+// audit records are never acknowledged to a client, and drain (SIGTERM) writes at once.
+export const AUDIT_FLUSH_DELAY_MS = 100;
 export class AuditWriter {
   private queue: AuditRecord[] = [];
   private running: Promise<void> | undefined;
@@ -51,7 +54,7 @@ export class AuditWriter {
   }
 
   private waitForCompany(): Promise<void> {
-    const delay = this.opts.flushDelayMs ?? 25;
+    const delay = this.opts.flushDelayMs ?? AUDIT_FLUSH_DELAY_MS;
     if (delay <= 0 || this.queue.length >= this.maxBatch) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = (): void => {
