@@ -13,3 +13,17 @@ export const EMBEDDED_DATABASE_HEAP_GROWING_PERCENT = 25;
 export function tightenHeapForEmbeddedDatabase(): void {
   setFlagsFromString(`--heap-growing-percent=${EMBEDDED_DATABASE_HEAP_GROWING_PERCENT}`);
 }
+
+/**
+ * V8 flags for node:cluster workers. V8 runs parts of every collection on helper threads, which
+ * pays when a core is idle beside the JavaScript thread (one process: the other core takes the
+ * marking and half of each scavenge). With as many workers as cores no core is idle: the helpers
+ * take their CPU from the other workers, and a parallel collection costs more CPU in all than the
+ * same collection on one thread. So when workers fill the cores, each collects on its own thread.
+ */
+export function workerExecArgv(workers: number, cores: number, inherited: readonly string[]): string[] {
+  if (workers < cores || inherited.some((a) => a.startsWith('--single-threaded-gc') || a.startsWith('--no-single-threaded-gc'))) {
+    return [...inherited];
+  }
+  return [...inherited, '--single-threaded-gc'];
+}

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { createRuntime } from './runtime.js';
 import { startDemoFhirServer, type DemoFhirServer } from './demo-fhir/server.js';
-import { tightenHeapForEmbeddedDatabase } from './heap-tuning.js';
+import { availableParallelism } from 'node:os';
+import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
@@ -31,6 +32,7 @@ async function primary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const demo = await startDemo(config, logger);
   let stopping = false;
+  cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv) });
   const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
