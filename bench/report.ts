@@ -55,7 +55,7 @@ export interface Results {
     single: { afterStart: MemorySample; afterWarmup: MemorySample; beforeSoak: MemorySample; afterSoak: MemorySample; peakDuringSoakMb: number; soakS: number; growthOverSoakPct: number; growthSinceWarmupPct: number };
     workers2?: MemorySample;
   };
-  workers: { w1Rps: number; w2Rps: number; ratio: number; database: 'postgresql' };
+  workers: { w1Rps: number; w2Rps: number; ratio: number; rounds: number; database: 'postgresql' };
   service: { auditRows?: number; requestsSent?: number; auditQueueAtEnd?: number; auditDropped?: number };
   stages: Partial<Record<string, StageDurations>>;
   /** From service CPU time per request: what the figures would be with a core to itself. */
@@ -161,14 +161,14 @@ export function markdown(r: Results): string {
     '',
     '## Cost per call (independent of other load on the machine)',
     '',
-    `Service CPU time per answered call: W2 ${f(r.estimates.w2CpuMsPerRequest, 2)} ms, W5 (bare) ${f(r.estimates.w5CpuMsPerRequest, 2)} ms; ` +
+    `Service CPU time per answered call (all rounds): W2 ${f(r.estimates.w2CpuMsPerRequest, 2)} ms, W5 (bare) ${f(r.estimates.w5CpuMsPerRequest, 2)} ms; ` +
       `WORKERS=1 ${f(r.estimates.workers1CpuMsPerRequest, 2)} ms, WORKERS=2 ${f(r.estimates.workers2CpuMsPerRequest, 2)} ms per call.`,
     `With a core to itself W2 would saturate at about ${f(r.estimates.w2SaturationPerIdleCoreRps)} req/s and W5 at ${f(r.estimates.w5SaturationPerIdleCoreRps)} req/s: ` +
       `W2 ≈ ${f(r.estimates.w2VsW5ByCpuCostPct)} % of W5 by cost. Service CPU includes V8's garbage-collector helper threads, which run beside the calls on the other core; a process's throughput is bounded by its main thread (column “Main thread ms/request”).`,
     '',
     '## WORKERS (node:cluster, PostgreSQL)',
     '',
-    `W2 saturation with WORKERS=1: ${f(r.workers.w1Rps)} req/s; WORKERS=2: ${f(r.workers.w2Rps)} req/s (means of two alternating rounds); ratio **${f(r.workers.ratio, 2)}×**.`,
+    `W2 saturation with WORKERS=1: ${f(r.workers.w1Rps)} req/s; WORKERS=2: ${f(r.workers.w2Rps)} req/s (means of ${r.workers.rounds} alternating rounds, both configurations running side by side, each worker warmed up with as many calls as the single process); ratio **${f(r.workers.ratio, 2)}×**.`,
     '',
     '## Memory (resident, VmRSS)',
     '',

@@ -27,6 +27,8 @@ interface Args {
   seed: number;
   asOf: string;
   connections: number;
+  /** Alternating slices for each ratio target (W2 against W5, WORKERS=2 against 1). */
+  rounds: number;
   /** Where results.json and RESULTS.md go (default bench/). */
   outDir: string;
 }
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
     seed: num('--seed', 5),
     asOf: value('--as-of') ?? new Date().toISOString().slice(0, 10),
     connections: num('--connections', 16),
+    rounds: Math.round(num('--rounds', 4)),
     outDir: value('--out') ?? fromRoot('bench'),
   };
 }
@@ -261,19 +264,28 @@ async function main(): Promise<number> {
     log(`RSS after warm-up ${afterWarmup.totalMb} MB`);
 
     const workloads: Workload[] = [];
+    const rps = (...ws: Workload[]) => ws.reduce((n, w) => n + w.load.throughputRps, 0);
     workloads.push(await measured('W1', 'GET /cds-services', { url: `${svc.baseUrl}/cds-services`, connections: args.connections, durationS: args.durationS }, pids));
-    // W2 against W5 (the bare node:http limit, same bytes in and out) in two alternating rounds, each
-    // pair back to back: this machine's speed drifts by tens of percent within minutes (shared host),
-    // and a ratio of two runs minutes apart would measure the drift.
+    // W2 against W5 (the bare node:http limit, same bytes in and out) in alternating slices, each pair
+    // back to back: this machine's speed drifts by tens of percent within minutes (shared host), so
+    // a ratio of two runs minutes apart would measure the drift. Several short pairs average it out.
     const responseFile = join(tmp, 'w2-response.json');
     writeFileSync(responseFile, w2Response);
     const bare = await startHelper('bare', ['bare', responseFile]);
     const w5Title = 'bare node:http: read + JSON.parse the W2 body, fixed W2-size answer';
-    const w2sat = await measured('W2', 'patient-view, full prefetch, saturation', post(pv, bodies.w2), pids);
-    workloads.push(w2sat);
-    const w5 = await measured('W5', w5Title, post(`${bare.baseUrl}/`, bodies.w2), () => [bare.pid]);
-    workloads.push(w5);
-    const halfRate = Math.max(1, Math.floor(w2sat.load.throughputRps / 2));
+    const sliceS = Math.max(2, Math.round(args.durationS / 2));
+    const w2Rounds: Workload[] = [];
+    const w5Rounds: Workload[] = [];
+    for (let round = 1; round <= args.rounds; round++) {
+      const tag = round === 1 ? '' : `-round-${round}`;
+      const of = ` (round ${round} of ${args.rounds})`;
+      w2Rounds.push(await measured(`W2${tag}`, `patient-view, full prefetch, saturation${of}`, { ...post(pv, bodies.w2), durationS: sliceS }, pids));
+      w5Rounds.push(await measured(`W5${tag}`, `${w5Title}${of}`, { ...post(`${bare.baseUrl}/`, bodies.w2), durationS: sliceS }, () => [bare.pid]));
+    }
+    await bare.stop();
+    workloads.push(...w2Rounds.flatMap((w, i) => [w, w5Rounds[i] as Workload]));
+    const w2sat = w2Rounds[0] as Workload;
+    const halfRate = Math.max(1, Math.floor(rps(...w2Rounds) / w2Rounds.length / 2));
     const w2half = await measured(
       'W2-half',
       'patient-view, full prefetch, half of saturation rate',
@@ -319,12 +331,6 @@ async function main(): Promise<number> {
         pids,
       ),
     );
-
-    const w2satB = await measured('W2-round-2', 'patient-view, full prefetch, saturation (second round)', post(pv, bodies.w2), pids);
-    workloads.push(w2satB);
-    const w5B = await measured('W5-round-2', `${w5Title} (second round)`, post(`${bare.baseUrl}/`, bodies.w2), () => [bare.pid]);
-    workloads.push(w5B);
-    await bare.stop();
 
     // ---- Soak at half load
     const beforeSoak = await memoryOf(svc);
@@ -378,51 +384,52 @@ async function main(): Promise<number> {
     const created = db;
     cleanups.push(() => created.drop());
     log(`PostgreSQL: throwaway database ${db.name}`);
-    const clusterRun = async (workers: number, round?: string): Promise<{ w: Workload; memory: MemorySample }> => {
+    // Both configurations run side by side (the idle one costs nothing) and take the load in
+    // alternating slices, for the same reason as W2 against W5. Each worker process is warmed up with
+    // as many calls as the single process got before it is measured: V8 compiles per process, and a
+    // worker measured while still compiling would charge its JIT warm-up to WORKERS=2.
+    const startCluster = async (workers: number): Promise<ServiceProcess> => {
       log(`starting the service with WORKERS=${workers} on PostgreSQL`);
-      const c = await startService({
+      return startService({
         name: `service-workers-${workers}`,
         env: { DATABASE_URL: created.url, WORKERS: String(workers), DATA_DIR: join(tmp, `data-w${workers}`) },
       });
-      try {
-        const url = `${c.baseUrl}/cds-services/heme-patient-view`;
-        await probe(url, bodies.w2, `WORKERS=${workers} probe`);
-        await runLoad({ ...post(url, bodies.w2), durationS: 4 });
-        const w = await measured(
-          `W2-workers-${workers}${round ? '-round-2' : ''}`,
-          `patient-view, full prefetch, saturation, WORKERS=${workers}, PostgreSQL${round ? ` (${round})` : ''}`,
-          post(url, bodies.w2),
-          servicePids(c),
-        );
-        const memory = workers === 1 ? await memoryOf(c) : serviceMemory(c.pid);
-        return { w, memory };
-      } finally {
-        await c.stop();
-      }
     };
+    const clusters = { 1: await startCluster(1), 2: await startCluster(2) } as const;
+    const clusterUrl = (workers: 1 | 2) => `${clusters[workers].baseUrl}/cds-services/heme-patient-view`;
+    const warmS = Math.max(4, args.durationS);
+    for (const workers of [1, 2] as const) {
+      await probe(clusterUrl(workers), bodies.w2, `WORKERS=${workers} probe`);
+      const warm = await runLoad({ ...post(clusterUrl(workers), bodies.w2), durationS: warmS * workers });
+      hookCalls += warm.requests;
+    }
+    const clusterRounds: Record<1 | 2, Workload[]> = { 1: [], 2: [] };
+    for (let round = 1; round <= args.rounds; round++) {
+      for (const workers of [1, 2] as const) {
+        clusterRounds[workers].push(
+          await measured(
+            `W2-workers-${workers}${round === 1 ? '' : `-round-${round}`}`,
+            `patient-view, full prefetch, saturation, WORKERS=${workers}, PostgreSQL (round ${round} of ${args.rounds})`,
+            { ...post(clusterUrl(workers), bodies.w2), durationS: sliceS },
+            servicePids(clusters[workers]),
+          ),
+        );
+      }
+    }
+    const workers1 = clusterRounds[1][0] as Workload;
+    const workers2 = clusterRounds[2][0] as Workload;
+    const workers1Memory = await memoryOf(clusters[1]);
+    const workers2Memory = serviceMemory(clusters[2].pid);
+    await clusters[1].stop();
+    await clusters[2].stop();
     const pgExec = await openPostgres({ databaseUrl: db.url });
-    let workers1: Workload;
-    let workers2: Workload;
-    let workers1B: Workload;
-    let workers2B: Workload;
-    let workers1Memory: MemorySample;
-    let workers2Memory: MemorySample;
     try {
-      // Two alternating rounds (1, 2, 1, 2) for the same reason as W2 against W5.
-      const r1 = await clusterRun(1);
-      workers1 = r1.w;
-      workers1Memory = r1.memory;
       stages['WORKERS=1, PostgreSQL'] = await stageDurations(pgExec, 'patient-view-prefetch', workers1.load.window);
-      const r = await clusterRun(2);
-      workers2 = r.w;
-      workers2Memory = r.memory;
       stages['WORKERS=2, PostgreSQL'] = await stageDurations(pgExec, 'patient-view-prefetch', workers2.load.window);
-      workers1B = (await clusterRun(1, 'second round')).w;
-      workers2B = (await clusterRun(2, 'second round')).w;
     } finally {
       await pgExec.close();
     }
-    workloads.push(workers1, workers2, workers1B, workers2B);
+    workloads.push(...clusterRounds[1].flatMap((w, i) => [w, clusterRounds[2][i] as Workload]));
 
     // ---- Optional: where the time goes under W2 (CPU profile of a single process)
     const profiles: ProfileSummary[] = [];
@@ -433,15 +440,14 @@ async function main(): Promise<number> {
       if (postgres) profiles.push(postgres);
     }
 
-    const rps = (...ws: Workload[]) => ws.reduce((n, w) => n + w.load.throughputRps, 0);
-    const ratio = rps(workers2, workers2B) / Math.max(1e-9, rps(workers1, workers1B));
-    const w2VsW5Pct = (rps(w2sat, w2satB) / Math.max(1e-9, rps(w5, w5B))) * 100;
+    const ratio = rps(...clusterRounds[2]) / Math.max(1e-9, rps(...clusterRounds[1]));
+    const w2VsW5Pct = (rps(...w2Rounds) / Math.max(1e-9, rps(...w5Rounds))) * 100;
     const rssMax = Math.max(afterStart.totalMb, afterWarmup.totalMb, beforeSoak.totalMb, afterSoak.totalMb, peak);
     const growth = pctGrowth(beforeSoak.totalMb, afterSoak.totalMb);
     const allRequests = workloads.reduce((s, w) => s + w.load.requests, 0);
     const bad = workloads.reduce((s, w) => s + w.load.non2xx + w.load.errors, 0);
     const targets: Target[] = [
-      target('w2-vs-w5', 'W2 saturation throughput ≥ 50 % of W5 (bare node:http), two rounds', w2VsW5Pct, '>=', 50, '%'),
+      target('w2-vs-w5', `W2 saturation throughput ≥ 50 % of W5 (bare node:http), ${args.rounds} alternating rounds`, w2VsW5Pct, '>=', 50, '%'),
       target('w2-half-median', `W2 at half saturation (${halfRate} req/s): median`, w2half.load.latencyMs.median, '<=', 10, 'ms'),
       target('w2-half-p99', `W2 at half saturation (${halfRate} req/s): p99`, w2half.load.latencyMs.p99, '<=', 50, 'ms'),
       target('w4-median', `W4 (FHIR fallback, ${FHIR_DELAY_MS} ms server, half of its saturation: ${w4Rate} req/s): median`, w4.load.latencyMs.median, '<=', 120, 'ms'),
@@ -453,21 +459,25 @@ async function main(): Promise<number> {
         0,
         'responses',
       ),
-      target('workers-ratio', 'W2 saturation WORKERS=2 / WORKERS=1 (PostgreSQL), two rounds', ratio, '>=', 1.6, '×'),
+      target('workers-ratio', `W2 saturation WORKERS=2 / WORKERS=1 (PostgreSQL), ${args.rounds} alternating rounds`, ratio, '>=', 1.6, '×'),
       target('rss', 'RSS of the service (single process; max of all samples)', rssMax, '<', 300, 'MB'),
       target('rss-growth', `RSS growth over the ${args.soakS} s soak at half load`, growth, '<', 10, '%'),
       target('all-2xx', 'Responses that were not 2xx, or connection errors, over all workloads (sanity check)', bad, '==', 0, 'responses'),
     ];
 
-    const cpuMs = (w: Workload) => w.cpuMsPerRequest ?? Number.NaN;
+    // Over every round of a configuration: CPU seconds spent per answered call.
+    const cpuMs = (ws: Workload[]) => {
+      const calls = ws.reduce((n, w) => n + w.load.requests, 0);
+      return calls > 0 ? Math.round((ws.reduce((n, w) => n + (w.cpu?.serviceCpuS ?? 0), 0) * 100000) / calls) / 100 : Number.NaN;
+    };
     const estimates: Results['estimates'] = {
-      w2CpuMsPerRequest: cpuMs(w2sat),
-      w5CpuMsPerRequest: cpuMs(w5),
-      w2VsW5ByCpuCostPct: Math.round((cpuMs(w5) / cpuMs(w2sat)) * 1000) / 10,
-      w2SaturationPerIdleCoreRps: Math.round(10000 / cpuMs(w2sat)) / 10,
-      w5SaturationPerIdleCoreRps: Math.round(10000 / cpuMs(w5)) / 10,
-      workers2CpuMsPerRequest: cpuMs(workers2),
-      workers1CpuMsPerRequest: cpuMs(workers1),
+      w2CpuMsPerRequest: cpuMs(w2Rounds),
+      w5CpuMsPerRequest: cpuMs(w5Rounds),
+      w2VsW5ByCpuCostPct: Math.round((cpuMs(w5Rounds) / cpuMs(w2Rounds)) * 1000) / 10,
+      w2SaturationPerIdleCoreRps: Math.round(10000 / cpuMs(w2Rounds)) / 10,
+      w5SaturationPerIdleCoreRps: Math.round(10000 / cpuMs(w5Rounds)) / 10,
+      workers2CpuMsPerRequest: cpuMs(clusterRounds[2]),
+      workers1CpuMsPerRequest: cpuMs(clusterRounds[1]),
     };
     const results: Results = {
       generatedAt: new Date().toISOString(),
@@ -506,12 +516,13 @@ async function main(): Promise<number> {
           growthOverSoakPct: growth,
           growthSinceWarmupPct: pctGrowth(afterWarmup.totalMb, afterSoak.totalMb),
         },
-        workers1: workers1Memory!,
-        workers2: workers2Memory!,
+        workers1: workers1Memory,
+        workers2: workers2Memory,
       },
       workers: {
-        w1Rps: Math.round(rps(workers1, workers1B) * 50) / 100,
-        w2Rps: Math.round(rps(workers2, workers2B) * 50) / 100,
+        w1Rps: Math.round((rps(...clusterRounds[1]) / args.rounds) * 100) / 100,
+        w2Rps: Math.round((rps(...clusterRounds[2]) / args.rounds) * 100) / 100,
+        rounds: args.rounds,
         ratio: Math.round(ratio * 1000) / 1000,
         database: 'postgresql',
       },
