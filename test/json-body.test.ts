@@ -58,6 +58,11 @@ describe('JSON request bodies', () => {
     ['a charset outside the UTF family', 'application/json; charset=iso-8859-1', Buffer.from('{"feedback":[]}', 'latin1'), 415, 'unsupported charset'],
     ['an unknown UTF charset', 'application/json; charset=utf-9', Buffer.from('{"feedback":[]}'), 415, 'unsupported charset'],
     ['malformed JSON', 'application/json', Buffer.from('{"feedback": [ {'), 400, 'malformed JSON'],
+    // One byte order mark is ignored, a second is content (outside a string: not JSON), whichever
+    // way the text was decoded (ASCII, escaped, invalid UTF-8, UTF-16).
+    ['two UTF-8 byte order marks', 'application/json', Buffer.from('\ufeff\ufeff{"feedback":[]}'), 400, 'malformed JSON'],
+    ['two byte order marks and invalid UTF-8', 'application/json', Buffer.concat([Buffer.from('\ufeff\ufeff{"feedback":["'), Buffer.from([0xff]), Buffer.from('"]}')]), 400, 'malformed JSON'],
+    ['two UTF-16 byte order marks', 'application/json; charset=utf-16le', Buffer.from('\ufeff\ufeff{"feedback":[]}', 'utf16le'), 400, 'malformed JSON'],
     ['invalid UTF-16', 'application/json; charset=utf-16le', Buffer.from([0x7b, 0x00, 0x00, 0xd8]), 415, 'unsupported charset'],
     ['an unsupported content encoding', 'application/json', Buffer.from('{}'), 415, 'unsupported encoding'],
   ])('%s is refused with a clear 4xx', async (name, contentType, body, status, message) => {

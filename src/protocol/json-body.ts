@@ -11,6 +11,7 @@ import { utf8JsonText } from './json-text.js';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
+/** The body's text with one leading byte order mark dropped (TextDecoder drops it by default). */
 function decode(raw: Buffer, charset: string | undefined): string | undefined {
   if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8JsonText(raw);
   // Like express.json: only the UTF family; anything else is a 415.
@@ -39,7 +40,8 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
       return;
     }
     try {
-      req.body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      // Each decoding above has already dropped one leading byte order mark; a second is content.
+      req.body = JSON.parse(text);
     } catch {
       // The parser's message may quote the body: never passed on.
       sendError(res, 400, 'malformed JSON');

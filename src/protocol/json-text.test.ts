@@ -49,6 +49,16 @@ describe('utf8JsonText', () => {
     expectSameAsReference(Buffer.concat([bom, bom, Buffer.from('{}')]));
   });
 
+  test('byte order mark edge cases: alone, partial, followed by invalid UTF-8, twice before invalid UTF-8', () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    for (const bytes of [bom, [0xef, 0xbb], [0xef], [...bom, 0xff], [...bom, 0x80, 0x7b, 0x7d], [...bom, ...bom, 0x22, 0xff, 0x22]]) {
+      expectSameAsReference(Buffer.from(bytes));
+    }
+    expect(utf8JsonText(Buffer.from(bom))).toBe('');
+    // The plain decoding of the rest keeps a second mark as content: JSON.parse refuses it.
+    expect(parse(utf8JsonText(Buffer.from([...bom, ...bom, 0x22, 0xff, 0x22])))).toStrictEqual({ ok: false });
+  });
+
   test('a sequence across the 4096-byte block boundary is read whole', () => {
     for (const char of ['ø', '≥', '🩸']) {
       for (let pad = 4080; pad <= 4100; pad++) {
@@ -66,6 +76,17 @@ describe('utf8JsonText', () => {
     expect(parse(utf8JsonText(Buffer.from('{"a":"\\β"}')))).toStrictEqual({ ok: false });
     // Inside a \u escape the hex digits must be ASCII, before and after.
     expect(parse(utf8JsonText(Buffer.from('{"a":"\\u00β"}')))).toStrictEqual({ ok: false });
+  });
+
+  test('backslash runs of any length, also across a block boundary, decide as JSON does', () => {
+    for (let run = 0; run <= 7; run++) {
+      for (const pad of [0, 4090, 4093, 4095]) {
+        expectSameAsReference(Buffer.from(`{"a":"${'x'.repeat(pad)}${'\\'.repeat(run)}β"}`));
+      }
+    }
+    // An escape right after a sequence that ran past the end of its block.
+    expectSameAsReference(Buffer.from(`{"a":"${'x'.repeat(4089)}🩸\\β"}`));
+    expectSameAsReference(Buffer.from(`{"a":"${'x'.repeat(4089)}🩸\\\\β"}`));
   });
 
   test('non-ASCII outside a string stays a syntax error', () => {
@@ -98,6 +119,22 @@ describe('utf8JsonText', () => {
         expect(parse(utf8JsonText(raw))).toStrictEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
       }),
       { numRuns: 500 },
+    );
+  });
+
+  test('property: bodies of several blocks with sparse non-ASCII text and escapes give the reference outcome', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ unit: 'grapheme-ascii', minLength: 500, maxLength: 3000 }),
+      fc.constantFrom('\\', '\\\\', '"', 'β', '≥', '🩸', '\ufeff'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 3, maxLength: 12 }), fc.boolean(), (pieces, quoted) => {
+        const inner = pieces.join('');
+        const text = quoted ? JSON.stringify({ note: inner, list: pieces }) : `{"note":"${inner}"}`;
+        expectSameAsReference(Buffer.from(text));
+      }),
+      { numRuns: 300 },
     );
   });
 
