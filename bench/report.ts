@@ -4,6 +4,7 @@ import type { CpuUse } from './cpu.js';
 import type { MemorySample } from './servers.js';
 import type { StageDurations } from './stages.js';
 import type { ProfileSummary } from './cpu-profile.js';
+import { describeCoreSpeeds, type CoreSpeeds } from './cores.js';
 
 // results.json (every figure, each target with pass/fail) and RESULTS.md (the same, readable).
 
@@ -55,7 +56,16 @@ export interface Results {
     single: { afterStart: MemorySample; afterWarmup: MemorySample; beforeSoak: MemorySample; afterSoak: MemorySample; peakDuringSoakMb: number; soakS: number; growthOverSoakPct: number; growthSinceWarmupPct: number };
     workers2?: MemorySample;
   };
-  workers: { w1Rps: number; w2Rps: number; ratio: number; rounds: number; database: 'postgresql' };
+  workers: {
+    w1Rps: number;
+    w2Rps: number;
+    ratio: number;
+    rounds: number;
+    database: 'postgresql';
+    /** Each core's speed alone, just before and just after the rounds (bench/cores.ts). */
+    coresBefore?: CoreSpeeds;
+    coresAfter?: CoreSpeeds;
+  };
   service: { auditRows?: number; requestsSent?: number; auditQueueAtEnd?: number; auditDropped?: number };
   stages: Partial<Record<string, StageDurations>>;
   /** From service CPU time per request: what the figures would be with a core to itself. */
@@ -169,6 +179,9 @@ export function markdown(r: Results): string {
     '## WORKERS (node:cluster, PostgreSQL)',
     '',
     `W2 saturation with WORKERS=1: ${f(r.workers.w1Rps)} req/s; WORKERS=2: ${f(r.workers.w2Rps)} req/s (means of ${r.workers.rounds} alternating rounds, both configurations running side by side, each worker warmed up with as many calls as the single process); ratio **${f(r.workers.ratio, 2)}×**.`,
+    '',
+    `Each core's speed alone (bench/cores.ts), just before the rounds: ${describeCoreSpeeds(r.workers.coresBefore)}; just after: ${describeCoreSpeeds(r.workers.coresAfter)}. ` +
+      'The ceiling is the most two processes can get relative to one on this machine as it was then, before the load generator and PostgreSQL take their share.',
     '',
     '## Memory (resident, VmRSS)',
     '',

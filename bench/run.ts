@@ -9,6 +9,7 @@ import { draftOrders, fullPrefetch, generateHeavyPatient, type HeavyPatient } fr
 import { killAll, killAllSync, serviceMemory, startHelper, startService, type MemorySample, type ServiceProcess } from './servers.js';
 import { runLoad, type LoadResult, type LoadSpec } from './load.js';
 import { startCpuMeter } from './cpu.js';
+import { describeCoreSpeeds, measureCoreSpeeds } from './cores.js';
 import { delta, scrape, total } from './metrics.js';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './postgres.js';
 import { auditRowCount, stageDurations } from './stages.js';
@@ -405,6 +406,8 @@ async function main(): Promise<number> {
       const warm = await runLoad({ ...post(clusterUrl(workers), bodies.w2), durationS: warmS * workers });
       hookCalls += warm.requests;
     }
+    const coresBefore = measureCoreSpeeds();
+    log(`core speeds before the WORKERS rounds: ${describeCoreSpeeds(coresBefore)}`);
     const clusterRounds: Record<1 | 2, Workload[]> = { 1: [], 2: [] };
     for (let round = 1; round <= args.rounds; round++) {
       for (const workers of [1, 2] as const) {
@@ -418,6 +421,8 @@ async function main(): Promise<number> {
         );
       }
     }
+    const coresAfter = measureCoreSpeeds();
+    log(`core speeds after the WORKERS rounds: ${describeCoreSpeeds(coresAfter)}`);
     const workers1 = clusterRounds[1][0] as Workload;
     const workers2 = clusterRounds[2][0] as Workload;
     const workers1Memory = await memoryOf(clusters[1]);
@@ -525,6 +530,8 @@ async function main(): Promise<number> {
         w1Rps: Math.round((rps(...clusterRounds[1]) / args.rounds) * 100) / 100,
         w2Rps: Math.round((rps(...clusterRounds[2]) / args.rounds) * 100) / 100,
         rounds: args.rounds,
+        ...(coresBefore ? { coresBefore } : {}),
+        ...(coresAfter ? { coresAfter } : {}),
         ratio: Math.round(ratio * 1000) / 1000,
         database: 'postgresql',
       },
