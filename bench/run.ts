@@ -359,6 +359,9 @@ async function main(): Promise<number> {
     const metricsEnd = await scrape(svc.baseUrl);
     // Hook calls this service answered (W1 is discovery; W5 went to the bare server).
     hookCalls += workloads.filter((w) => w.id !== 'W1' && !w.id.startsWith('W5')).reduce((s, w) => s + w.load.requests, 0);
+    // What the single process answered, to set against its own audit rows (the WORKERS runs below
+    // audit into PostgreSQL).
+    const singleProcessHookCalls = hookCalls;
     await svc.stop();
     await fhir.stop();
 
@@ -403,8 +406,7 @@ async function main(): Promise<number> {
     const clusterUrl = (workers: 1 | 2) => `${clusters[workers].baseUrl}/cds-services/heme-patient-view`;
     for (const workers of [1, 2] as const) {
       await probe(clusterUrl(workers), bodies.w2, `WORKERS=${workers} probe`);
-      const warm = await runLoad({ ...post(clusterUrl(workers), bodies.w2), durationS: warmS * workers });
-      hookCalls += warm.requests;
+      await runLoad({ ...post(clusterUrl(workers), bodies.w2), durationS: warmS * workers });
     }
     const coresBefore = measureCoreSpeeds();
     log(`core speeds before the WORKERS rounds: ${describeCoreSpeeds(coresBefore)}`);
@@ -537,7 +539,7 @@ async function main(): Promise<number> {
       },
       service: {
         auditRows,
-        requestsSent: hookCalls,
+        requestsSent: singleProcessHookCalls,
         auditQueueAtEnd: total(metricsEnd, 'heme_cds_audit_queue_length'),
         auditDropped: total(metricsEnd, 'heme_cds_audit_writes_total', ['outcome="dropped"']),
       },
