@@ -18,6 +18,12 @@ describe('workerExecArgv', () => {
     expect(workerExecArgv(2, 2, ['--single-threaded-gc'])).toEqual(['--single-threaded-gc']);
   });
 
+  test('an operator flag in NODE_OPTIONS wins too (node reads it before the command line)', () => {
+    expect(workerExecArgv(2, 2, [], '--max-old-space-size=512 --no-single-threaded-gc')).toEqual([]);
+    expect(workerExecArgv(2, 2, [], '--single_threaded_gc')).toEqual([]);
+    expect(workerExecArgv(2, 2, [], '--max-old-space-size=512')).toEqual(['--single-threaded-gc']);
+  });
+
   test('the inherited list is not modified', () => {
     const inherited = ['--enable-source-maps'];
     workerExecArgv(2, 2, inherited);

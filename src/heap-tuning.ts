@@ -21,9 +21,9 @@ export function tightenHeapForEmbeddedDatabase(): void {
  * take their CPU from the other workers, and a parallel collection costs more CPU in all than the
  * same collection on one thread. So when workers fill the cores, each collects on its own thread.
  */
-export function workerExecArgv(workers: number, cores: number, inherited: readonly string[]): string[] {
-  if (workers < cores || inherited.some((a) => a.startsWith('--single-threaded-gc') || a.startsWith('--no-single-threaded-gc'))) {
-    return [...inherited];
-  }
-  return [...inherited, '--single-threaded-gc'];
+export function workerExecArgv(workers: number, cores: number, inherited: readonly string[], nodeOptions = ''): string[] {
+  // An operator's choice either way wins, on the command line or in NODE_OPTIONS (which node reads
+  // before the command line, so a flag added here would override it).
+  const operatorChose = [...inherited, ...nodeOptions.split(/\s+/)].some((a) => /^--(no-)?single[-_]threaded[-_]gc(=|$)/.test(a));
+  return workers < cores || operatorChose ? [...inherited] : [...inherited, '--single-threaded-gc'];
 }

@@ -32,7 +32,7 @@ async function primary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const demo = await startDemo(config, logger);
   let stopping = false;
-  cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv) });
+  cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
