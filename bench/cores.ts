@@ -54,3 +54,50 @@ export function describeCoreSpeeds(s: CoreSpeeds | undefined): string {
   const list = s.cores.map((c) => `core ${c.core} ${Math.round((c.perSecond / fastest) * 100)} %`).join(', ');
   return `${list} of the fastest (ceiling ${s.ceiling.toFixed(2)}×)`;
 }
+
+export interface EvenCoresWait {
+  /** The measurement the rounds started after (the last one taken). */
+  speeds: CoreSpeeds | undefined;
+  /** Whether every core was within `minShare` of the fastest then. */
+  even: boolean;
+  /** Seconds spent waiting for that (0 when the first measurement was even). */
+  waitedS: number;
+  /** Every measurement taken while waiting, the last one included. */
+  tries: CoreSpeeds[];
+}
+
+/** Whether every core runs at `minShare` or more of the fastest one's speed. */
+export function coresEven(s: CoreSpeeds, minShare: number): boolean {
+  const fastest = Math.max(...s.cores.map((c) => c.perSecond));
+  return s.cores.every((c) => c.perSecond >= minShare * fastest);
+}
+
+/**
+ * Waits (at most `maxWaitS`) until the cores run at even speed before a ratio is measured. A core
+ * that the host has slowed for a while is a disturbed machine, as a busy neighbour would be: a
+ * benchmark run then measures the host, so it waits for the machine it is meant to measure. It never
+ * waits forever and never hides the wait: every measurement is reported, and the rounds run anyway
+ * when time is up, with the ceiling printed beside the result.
+ */
+export async function waitForEvenCores(opts: { minShare: number; maxWaitS: number; everyS: number }, log: (msg: string) => void): Promise<EvenCoresWait> {
+  const started = performance.now();
+  const tries: CoreSpeeds[] = [];
+  for (;;) {
+    const speeds = measureCoreSpeeds();
+    if (!speeds) return { speeds, even: false, waitedS: Math.round((performance.now() - started) / 1000), tries };
+    tries.push(speeds);
+    const even = coresEven(speeds, opts.minShare);
+    const waitedS = Math.round((performance.now() - started) / 1000);
+    if (even || waitedS + opts.everyS > opts.maxWaitS) return { speeds, even, waitedS, tries };
+    log(`cores uneven (${describeCoreSpeeds(speeds)}); measuring again in ${opts.everyS} s (waited ${waitedS} s of at most ${opts.maxWaitS} s)`);
+    await new Promise((r) => setTimeout(r, opts.everyS * 1000));
+  }
+}
+
+/** One line for the report: what the cores measured and how long the bench waited for them. */
+export function describeWait(w: EvenCoresWait | undefined): string {
+  if (!w) return 'not measured';
+  const first = w.tries[0];
+  if (w.tries.length <= 1) return describeCoreSpeeds(w.speeds);
+  return `${describeCoreSpeeds(w.speeds)}, after waiting ${w.waitedS} s for even cores (${w.tries.length} measurements; the first: ${describeCoreSpeeds(first)})${w.even ? '' : '; still uneven when the wait ran out'}`;
+}

@@ -4,7 +4,7 @@ import type { CpuUse } from './cpu.js';
 import type { MemorySample } from './servers.js';
 import type { StageDurations } from './stages.js';
 import type { ProfileSummary } from './cpu-profile.js';
-import { describeCoreSpeeds, type CoreSpeeds } from './cores.js';
+import { describeCoreSpeeds, describeWait, type CoreSpeeds, type EvenCoresWait } from './cores.js';
 
 // results.json (every figure, each target with pass/fail) and RESULTS.md (the same, readable).
 
@@ -65,7 +65,11 @@ export interface Results {
     /** Each core's speed alone, just before and just after the rounds (bench/cores.ts). */
     coresBefore?: CoreSpeeds;
     coresAfter?: CoreSpeeds;
+    /** How the cores measured before the rounds, and how long the bench waited for them to be even. */
+    coresWait?: EvenCoresWait;
   };
+  /** Core speeds around the W2/W5 rounds (the wait as for WORKERS). */
+  w2w5Cores?: { before: EvenCoresWait; after?: CoreSpeeds };
   service: { auditRows?: number; requestsSent?: number; auditQueueAtEnd?: number; auditDropped?: number };
   stages: Partial<Record<string, StageDurations>>;
   /** From service CPU time per request: what the figures would be with a core to itself. */
@@ -169,6 +173,9 @@ export function markdown(r: Results): string {
       `- ${w.id}: ${[...(w.notes ?? []), ...Object.entries(w.extra ?? {}).map(([k, v]) => `${k} = ${v}`)].join('; ')}`,
     ]),
     '',
+    ...(r.w2w5Cores
+      ? [`Core speeds around the W2/W5 rounds (bench/cores.ts): before, ${describeWait(r.w2w5Cores.before)}; after, ${describeCoreSpeeds(r.w2w5Cores.after)}.`, '']
+      : []),
     '## Cost per call (independent of other load on the machine)',
     '',
     `Service CPU time per answered call (all rounds): W2 ${f(r.estimates.w2CpuMsPerRequest, 2)} ms, W5 (bare) ${f(r.estimates.w5CpuMsPerRequest, 2)} ms; ` +
@@ -180,8 +187,9 @@ export function markdown(r: Results): string {
     '',
     `W2 saturation with WORKERS=1: ${f(r.workers.w1Rps)} req/s; WORKERS=2: ${f(r.workers.w2Rps)} req/s (means of ${r.workers.rounds} alternating rounds, both configurations running side by side, each worker warmed up with as many calls as the single process); ratio **${f(r.workers.ratio, 2)}×**.`,
     '',
-    `Each core's speed alone (bench/cores.ts), just before the rounds: ${describeCoreSpeeds(r.workers.coresBefore)}; just after: ${describeCoreSpeeds(r.workers.coresAfter)}. ` +
-      'The ceiling is the most two processes can get relative to one on this machine as it was then, before the load generator and PostgreSQL take their share.',
+    `Each core's speed alone (bench/cores.ts), just before the rounds: ${r.workers.coresWait ? describeWait(r.workers.coresWait) : describeCoreSpeeds(r.workers.coresBefore)}; just after: ${describeCoreSpeeds(r.workers.coresAfter)}. ` +
+      'The ceiling is the most two processes can get relative to one on this machine as it was then, before the load generator and PostgreSQL take their share. ' +
+      'Before each ratio the bench waits (at most `--settle-seconds`, default 180) until every core runs at 90 % or more of the fastest: a core the host has slowed measures the host, not the service.',
     '',
     '## Memory (resident, VmRSS)',
     '',

@@ -9,7 +9,7 @@ import { draftOrders, fullPrefetch, generateHeavyPatient, type HeavyPatient } fr
 import { killAll, killAllSync, serviceMemory, startHelper, startService, type MemorySample, type ServiceProcess } from './servers.js';
 import { runLoad, type LoadResult, type LoadSpec } from './load.js';
 import { startCpuMeter } from './cpu.js';
-import { describeCoreSpeeds, measureCoreSpeeds } from './cores.js';
+import { describeCoreSpeeds, describeWait, measureCoreSpeeds, waitForEvenCores, type EvenCoresWait } from './cores.js';
 import { delta, scrape, total } from './metrics.js';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './postgres.js';
 import { auditRowCount, stageDurations } from './stages.js';
@@ -32,6 +32,8 @@ interface Args {
   rounds: number;
   /** Where results.json and RESULTS.md go (default bench/). */
   outDir: string;
+  /** At most this long to wait for even core speeds before each ratio (0: do not wait). */
+  settleS: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -56,10 +58,19 @@ function parseArgs(argv: string[]): Args {
     connections: num('--connections', 16),
     rounds: Math.round(num('--rounds', 4)),
     outDir: value('--out') ?? fromRoot('bench'),
+    settleS: value('--settle-seconds') === '0' ? 0 : num('--settle-seconds', 180),
   };
 }
 
 const DEADLINE_MS = 2000;
+/** Cores count as even when each runs at 90 % or more of the fastest one's speed. */
+const EVEN_CORE_SHARE = 0.9;
+
+async function evenCores(args: Args, before: string): Promise<EvenCoresWait> {
+  const wait = await waitForEvenCores({ minShare: EVEN_CORE_SHARE, maxWaitS: args.settleS, everyS: 15 }, log);
+  log(`core speeds before ${before}: ${describeWait(wait)}`);
+  return wait;
+}
 const FHIR_DELAY_MS = 50;
 
 const log = (msg: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -277,6 +288,7 @@ async function main(): Promise<number> {
     const responseFile = join(tmp, 'w2-response.json');
     writeFileSync(responseFile, w2Response);
     const bare = await startHelper('bare', ['bare', responseFile]);
+    const w2w5CoresBefore = await evenCores(args, 'the W2/W5 rounds');
     const w5Title = 'bare node:http: read + JSON.parse the W2 body, fixed W2-size answer';
     const sliceS = Math.max(2, Math.round(args.durationS / 2));
     const w2Rounds: Workload[] = [];
@@ -287,6 +299,8 @@ async function main(): Promise<number> {
       w2Rounds.push(await measured(`W2${tag}`, `patient-view, full prefetch, saturation${of}`, { ...post(pv, bodies.w2), durationS: sliceS }, pids));
       w5Rounds.push(await measured(`W5${tag}`, `${w5Title}${of}`, { ...post(`${bare.baseUrl}/`, bodies.w2), durationS: sliceS }, () => [bare.pid]));
     }
+    const w2w5CoresAfter = measureCoreSpeeds();
+    log(`core speeds after the W2/W5 rounds: ${describeCoreSpeeds(w2w5CoresAfter)}`);
     await bare.stop();
     workloads.push(...w2Rounds.flatMap((w, i) => [w, w5Rounds[i] as Workload]));
     const w2sat = w2Rounds[0] as Workload;
@@ -409,8 +423,8 @@ async function main(): Promise<number> {
       await probe(clusterUrl(workers), bodies.w2, `WORKERS=${workers} probe`);
       await runLoad({ ...post(clusterUrl(workers), bodies.w2), durationS: warmS * workers });
     }
-    const coresBefore = measureCoreSpeeds();
-    log(`core speeds before the WORKERS rounds: ${describeCoreSpeeds(coresBefore)}`);
+    const coresWait = await evenCores(args, 'the WORKERS rounds');
+    const coresBefore = coresWait.speeds;
     const clusterRounds: Record<1 | 2, Workload[]> = { 1: [], 2: [] };
     for (let round = 1; round <= args.rounds; round++) {
       for (const workers of [1, 2] as const) {
@@ -529,12 +543,14 @@ async function main(): Promise<number> {
         workers1: workers1Memory,
         workers2: workers2Memory,
       },
+      w2w5Cores: { before: w2w5CoresBefore, ...(w2w5CoresAfter ? { after: w2w5CoresAfter } : {}) },
       workers: {
         w1Rps: Math.round((rps(...clusterRounds[1]) / args.rounds) * 100) / 100,
         w2Rps: Math.round((rps(...clusterRounds[2]) / args.rounds) * 100) / 100,
         rounds: args.rounds,
         ...(coresBefore ? { coresBefore } : {}),
         ...(coresAfter ? { coresAfter } : {}),
+        coresWait,
         ratio: Math.round(ratio * 1000) / 1000,
         database: 'postgresql',
       },
