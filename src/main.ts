@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { createRuntime } from './runtime.js';
-import { startDemoFhirServer, type DemoFhirServer } from './demo-fhir/server.js';
+import type { DemoFhirServer } from './demo-fhir/server.js';
 import { availableParallelism } from 'node:os';
 import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 
@@ -23,6 +23,9 @@ function readConfig(): Config {
 
 async function startDemo(config: Config, logger: ReturnType<typeof createLogger>): Promise<DemoFhirServer | undefined> {
   if (!config.demoFhir) return undefined;
+  // Loaded only when wanted: the FHIR router and its definitions are megabytes of heap that a
+  // service reading a real EHR's FHIR server would carry for nothing.
+  const { startDemoFhirServer } = await import('./demo-fhir/server.js');
   const demo = await startDemoFhirServer({ host: config.host, port: config.demoFhirPort });
   logger.info({ event: 'demo-fhir.started', baseUrl: demo.baseUrl }, `demo FHIR server (synthetic patients) at ${demo.baseUrl}`);
   return demo;

@@ -15,7 +15,7 @@ export function readCondition(resource: Json, ref: string, terminology: Terminol
   const clinicalStatus = statusCode(resource.clinicalStatus);
   const verificationStatus = statusCode(resource.verificationStatus);
   if (verificationStatus === ENTERED_IN_ERROR || clinicalStatus === ENTERED_IN_ERROR) return undefined;
-  const concepts = terminology.matchCodeableConcept(resource.code);
+  const concepts = [...terminology.matchCodeableConcept(resource.code)];
   // R4 recordedDate, STU3 assertedDate, DSTU2 dateRecorded.
   const onset = firstDate(resource.onsetDateTime, periodStart(resource.onsetPeriod));
   const recorded = firstDate(resource.recordedDate, resource.assertedDate, resource.dateRecorded);
@@ -49,7 +49,7 @@ export function readProcedure(resource: Json, ref: string, terminology: Terminol
   if (!isProcedure && !(typeof type === 'string' && SERVICE_REQUEST_TYPES.has(type))) return undefined;
   const status = str(resource.status);
   if (status === ENTERED_IN_ERROR) return undefined;
-  const concepts = terminology.matchCodeableConcept(resource.code);
+  const concepts = [...terminology.matchCodeableConcept(resource.code)];
   const date = isProcedure
     ? firstDate(resource.performedDateTime, periodStart(resource.performedPeriod))
     : // R4/STU3 occurrence[x] and authoredOn; DSTU2 ProcedureRequest scheduled[x] and orderedOn.

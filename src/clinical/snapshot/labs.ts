@@ -15,7 +15,7 @@ export interface ObservationReadout {
   labs: LabValue[];
   coded: CodedObservation[];
   /** Concepts of `Observation.code`, for other readers of the same resource (absent when not read). */
-  codeConcepts?: string[];
+  codeConcepts?: readonly string[];
 }
 
 /**
@@ -180,7 +180,7 @@ export function readObservation(observation: Json, terminology: Terminology, sou
   readElement(observation, codeConcepts);
   for (const component of records(observation.component)) readElement(component, terminology.matchCodeableConcept(component.code));
 
-  function readElement(element: Json, concepts: string[]): void {
+  function readElement(element: Json, concepts: readonly string[]): void {
     let answers: string[] | undefined;
     const answersOf = (): string[] => (answers ??= hasAnswer(element) ? answerConcepts(element, terminology) : []);
     // A lab reported as a coded result ("negative MRD") is a coded observation too; an H/L flag alone is not.

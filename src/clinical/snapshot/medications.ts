@@ -63,7 +63,7 @@ function resolveMedication(resource: Json, lookup: MedicationLookup): ResolvedMe
   const cc = resource.medicationCodeableConcept ?? r5?.concept;
   if (isRecord(cc)) {
     const text = conceptText(cc);
-    return { concepts: terminology.matchCodeableConcept(cc), ...(text ? { display: text } : {}) };
+    return { concepts: [...terminology.matchCodeableConcept(cc)], ...(text ? { display: text } : {}) };
   }
   const reference = isRecord(resource.medicationReference) ? resource.medicationReference : isRecord(r5?.reference) ? r5.reference : undefined;
   if (!reference) return { concepts: [] };
@@ -76,7 +76,7 @@ function resolveMedication(resource: Json, lookup: MedicationLookup): ResolvedMe
   }
   // Unresolved: only the reference's display is left, read by the text fallback alone.
   return {
-    concepts: refDisplay ? terminology.matchCodeableConcept({ text: refDisplay }) : [],
+    concepts: refDisplay ? [...terminology.matchCodeableConcept({ text: refDisplay })] : [],
     ...(refDisplay ? { display: refDisplay } : {}),
   };
 }

@@ -109,10 +109,10 @@ export function recordedNoChildbearingPotential(conditions: ConditionEntry[], pr
  * value (e.g. menopausal status = "After menopause").
  */
 /** `codeConcepts`: the concepts of `observation.code` when the caller has matched them already. */
-export function observationStatesNoChildbearingPotential(observation: Json, terminology: Terminology, codeConcepts?: string[]): boolean {
+export function observationStatesNoChildbearingPotential(observation: Json, terminology: Terminology, codeConcepts?: readonly string[]): boolean {
   const status = str(observation.status);
   if (status === 'entered-in-error' || status === 'cancelled') return false;
-  const named = (ids: string[]): boolean => ids.some((c) => NO_CHILDBEARING_POTENTIAL_CONCEPTS.includes(c));
+  const named = (ids: readonly string[]): boolean => ids.some((c) => NO_CHILDBEARING_POTENTIAL_CONCEPTS.includes(c));
   const value = terminology.matchCodeableConcept(observation.valueCodeableConcept);
   if (named(value)) return true;
   if (!named(codeConcepts ?? terminology.matchCodeableConcept(observation.code))) return false;

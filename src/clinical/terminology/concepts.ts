@@ -48,8 +48,9 @@ export interface Terminology {
    * drugs. Every coding is checked. The text fallback (case-insensitive whole-word INN/synonym in
    * `text` or a coding's `display`) applies to drug concepts only, and to a drug only when no coding
    * is in a system that drug has codes in (an ATC-coded order is judged by its ATC code alone).
+   * The list is shared between calls (memoised per concept) and frozen: copy it to change it.
    */
-  matchCodeableConcept(cc: unknown): string[];
+  matchCodeableConcept(cc: unknown): readonly string[];
   /** Concept ids (with drug classes) matched by one coding. */
   matchCoding(system: string | undefined, code: string | undefined): string[];
   /** Codes of a concept with full system URIs (first URI of the alias group). */

@@ -110,8 +110,21 @@ describe('memoised matching', () => {
     const cc = { coding: [{ system: 'http://loinc.org', code: '1952-1' }], text: 'S-beta-2-mikroglobulin' };
     const first = terminology.matchCodeableConcept(cc);
     expect(first).toContain('lab:b2m');
-    first.push('tampered');
-    expect(terminology.matchCodeableConcept({ ...cc })).toEqual(first.filter((c) => c !== 'tampered'));
+    // Shared between calls, so frozen: a push throws instead of changing the next caller's list.
+    expect(() => (first as string[]).push('tampered')).toThrow(TypeError);
+    expect(terminology.matchCodeableConcept({ ...cc })).toEqual(first);
+    // The same for the one-coding form, which is memoised apart.
+    const one = terminology.matchCodeableConcept({ coding: [{ system: 'http://loinc.org', code: '1952-1' }] });
+    expect(one).toContain('lab:b2m');
+    expect(Object.isFrozen(one)).toBe(true);
+    expect(terminology.matchCodeableConcept({ coding: [{ system: 'http://loinc.org', code: '1952-1' }] })).toBe(one);
+  });
+
+  it('stays right after the memo fills up with codes a client made up (it is emptied, not grown)', () => {
+    for (let i = 0; i < 6000; i++) expect(terminology.matchCodeableConcept({ coding: [{ system: 'urn:x-made-up', code: String(i) }] })).toEqual([]);
+    for (let i = 0; i < 6000; i++) expect(terminology.matchCodeableConcept({ text: `made up ${i}`, coding: [{ system: 'urn:x-made-up', code: String(i) }] })).toEqual([]);
+    expect(terminology.matchCodeableConcept({ coding: [{ system: 'http://loinc.org', code: '1952-1' }] })).toContain('lab:b2m');
+    expect(terminology.matchCodeableConcept({ coding: [{ system: 'http://loinc.org', code: '1952-1' }], text: 'b2m' })).toContain('lab:b2m');
   });
 
   it('matches afresh when the codings differ only in a display text that names a drug', () => {

@@ -126,19 +126,29 @@ export function buildTerminology(data: TerminologyData): Terminology {
   };
 
   // A patient's record repeats the same few codes hundreds of times (400 Observations, ~20 codes):
-  // matching is memoised per CodeableConcept. Client data decides the keys, so the memo is bounded.
-  const memo = new Map<string, readonly string[]>();
+  // matching is memoised per CodeableConcept, and the memoised list is returned as is (frozen, so no
+  // caller can change it for the next). Client data decides the keys, so the memo is bounded.
+  // Nearly every concept in a record is one coding without text: those are looked up by their
+  // strings in nested maps, since building a joined key string for each showed in the profiles.
+  const NONE: readonly string[] = Object.freeze([]);
   const MEMO_LIMIT = 5000;
-  const memoKey = (cc: Record<string, unknown>): string | undefined => {
+  let memoEntries = 0;
+  const single = new Map<string, Map<string, Map<string, readonly string[]>>>();
+  const joined = new Map<string, readonly string[]>();
+  const MAX_KEY_LENGTH = 512;
+
+  const singleCoding = (cc: Record<string, unknown>): { system: string; code: string; display: string } | undefined => {
+    if (cc.text !== undefined || !Array.isArray(cc.coding) || cc.coding.length !== 1) return undefined;
+    const only: unknown = cc.coding[0];
+    if (!isRecord(only)) return undefined;
+    const { system, code, display } = only;
+    if (typeof system !== 'string' || typeof code !== 'string' || (display !== undefined && typeof display !== 'string')) return undefined;
+    if (system.length + code.length + (display?.length ?? 0) > MAX_KEY_LENGTH) return undefined;
+    return { system, code, display: display ?? '' };
+  };
+
+  const joinedKey = (cc: Record<string, unknown>): string | undefined => {
     const codings = Array.isArray(cc.coding) ? cc.coding : [];
-    // Nearly every concept in a record is one coding without text: its key without the arrays.
-    if (codings.length === 1 && cc.text === undefined) {
-      const only: unknown = codings[0];
-      if (isRecord(only) && typeof only.system === 'string' && typeof only.code === 'string' && (only.display === undefined || typeof only.display === 'string')) {
-        const key = `\u0002${only.system}\u0001${only.code}\u0001${only.display ?? ''}`;
-        return key.length <= 512 ? key : undefined;
-      }
-    }
     const parts: string[] = [typeof cc.text === 'string' ? cc.text : ''];
     for (const coding of codings) {
       if (!isRecord(coding)) return undefined;
@@ -150,20 +160,42 @@ export function buildTerminology(data: TerminologyData): Terminology {
     }
     const key = parts.join('\u0002');
     // Free text can be long: such concepts are matched afresh rather than kept.
-    return key.length <= 512 ? key : undefined;
+    return key.length <= MAX_KEY_LENGTH ? key : undefined;
   };
 
-  const matchCodeableConcept = (cc: unknown): string[] => {
-    if (!isRecord(cc)) return [];
-    const key = memoKey(cc);
-    const known = key === undefined ? undefined : memo.get(key);
-    if (known) return [...known];
-    const found = matchCodeableConceptUncached(cc);
-    if (key !== undefined) {
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(key, found);
+  const remember = (found: string[]): readonly string[] => {
+    if (memoEntries >= MEMO_LIMIT) {
+      single.clear();
+      joined.clear();
+      memoEntries = 0;
     }
-    return [...found];
+    memoEntries++;
+    return Object.freeze(found);
+  };
+
+  const matchCodeableConcept = (cc: unknown): readonly string[] => {
+    if (!isRecord(cc)) return NONE;
+    const one = singleCoding(cc);
+    if (one) {
+      const bySystem = single.get(one.system);
+      const known = bySystem?.get(one.code)?.get(one.display);
+      if (known) return known;
+      const found = remember(matchCodeableConceptUncached(cc));
+      let byCode = single.get(one.system);
+      if (!byCode) single.set(one.system, (byCode = new Map()));
+      let byDisplay = byCode.get(one.code);
+      if (!byDisplay) byCode.set(one.code, (byDisplay = new Map()));
+      byDisplay.set(one.display, found);
+      return found;
+    }
+    const key = joinedKey(cc);
+    const known = key === undefined ? undefined : joined.get(key);
+    if (known) return known;
+    const found = matchCodeableConceptUncached(cc);
+    if (key === undefined) return Object.freeze(found);
+    const kept = remember(found);
+    joined.set(key, kept);
+    return kept;
   };
 
   const matchCodeableConceptUncached = (cc: Record<string, unknown>): string[] => {
