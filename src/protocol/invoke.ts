@@ -64,13 +64,17 @@ export function createInvokeHandler(deps: AppDeps) {
     };
 
     let t = performance.now();
-    const body = req.body as unknown;
-    const check = validateHookRequest(service.hook, body);
+    const check = validateHookRequest(service.hook, req.body as unknown);
     if (!check.ok) {
       sendError(res, 400, 'invalid request', check.errors);
       return;
     }
-    const request = body as HookRequestData & { hook: string; hookInstance: string };
+    // What the answer, the audit and the log need of the request is taken out now: the request itself
+    // (the whole parsed prefetch, megabytes of objects) is let go once the snapshot is built, so a
+    // garbage collection during the rules or the rendering does not copy it.
+    let request: (HookRequestData & { hook: string; hookInstance: string }) | undefined = req.body as HookRequestData & { hook: string; hookInstance: string };
+    const hookInstance = request.hookInstance;
+    const patientId = request.context.patientId;
     t = mark('validate', t);
 
     const deadlineAt = Date.now() + config.deadlineMs;
@@ -96,6 +100,11 @@ export function createInvokeHandler(deps: AppDeps) {
     t = mark('prefetch', t);
 
     const snapshot = buildSnapshot(resolved.input, terminology, receivedAt);
+    req.body = undefined;
+    request = undefined;
+    const fetchedKeys = { fromClient: resolved.fromClient, fetched: resolved.fetched, unavailable: resolved.unavailable };
+    const deadlineHit = resolved.deadlineHit;
+    resolved = undefined;
     t = mark('snapshot', t);
 
     const { findings, skipped } = runRules(service.rules, snapshot, { now: receivedAt, hook: service.hook });
@@ -103,9 +112,9 @@ export function createInvokeHandler(deps: AppDeps) {
 
     const locale = pickLocale(req.get('accept-language'), config.locale);
     const allFindings: Finding[] = [...findings];
-    if (resolved.unavailable.length > 0 || skipped.length > 0) {
+    if (fetchedKeys.unavailable.length > 0 || skipped.length > 0) {
       // Never silent: say what could not be checked, in one info card.
-      const domains = [...new Set([...resolved.unavailable, ...skipped.flatMap((s) => s.domains)])];
+      const domains = [...new Set([...fetchedKeys.unavailable, ...skipped.flatMap((s) => s.domains)])];
       allFindings.push({
         ruleId: 'service.data-unavailable',
         outcome: 'fired',
@@ -123,7 +132,7 @@ export function createInvokeHandler(deps: AppDeps) {
       templates,
       locale,
       hook: service.hook,
-      patientId: request.context.patientId,
+      patientId,
       sourceBaseUrl: `${config.publicBaseUrl}/sources`,
       displayOf,
     });
@@ -131,24 +140,20 @@ export function createInvokeHandler(deps: AppDeps) {
     durations.total = Math.round((performance.now() - started) * 100) / 100;
 
     for (const c of cards) metrics.cards.inc({ rule: c.source.topic?.code ?? 'unknown', indicator: c.indicator });
-    const outcome = resolved.deadlineHit ? 'deadline' : resolved.unavailable.length > 0 ? 'data-unavailable' : 'ok';
+    const outcome = deadlineHit ? 'deadline' : fetchedKeys.unavailable.length > 0 ? 'data-unavailable' : 'ok';
     res.status(200).json({ cards });
-    audit(200, outcome, cards, {
-      fromClient: resolved.fromClient,
-      fetched: resolved.fetched,
-      unavailable: resolved.unavailable,
-    });
+    audit(200, outcome, cards, fetchedKeys);
     logger.info(
       {
         event: 'hook.invoked',
         serviceId: service.id,
-        hookInstance: request.hookInstance,
+        hookInstance,
         iss: res.locals.auth?.iss,
         cards: cards.length,
         rules: [...new Set(cards.map((c) => c.source.topic?.code))],
         // Not named `prefetch`: the logger redacts every field of that name (FHIR content), and
         // these are only counts and a duration.
-        prefetchKeys: { client: resolved.fromClient.length, fetched: resolved.fetched.length, unavailable: resolved.unavailable.length },
+        prefetchKeys: { client: fetchedKeys.fromClient.length, fetched: fetchedKeys.fetched.length, unavailable: fetchedKeys.unavailable.length },
         durationsMs: logDurations(durations),
         outcome,
       },
@@ -165,9 +170,9 @@ export function createInvokeHandler(deps: AppDeps) {
         at: receivedAt,
         serviceId: service.id,
         hook: service.hook,
-        hookInstance: request.hookInstance,
+        hookInstance,
         ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss as string } : {}),
-        patientPseudonym: pseudonymise(deps.pseudonymSecret, request.context.patientId),
+        patientPseudonym: pseudonymise(deps.pseudonymSecret, patientId),
         cards: returned.map((c) => ({
           uuid: c.uuid ?? '',
           ruleId: (c.source.topic?.code ?? '').replace(/\.not-evaluable$/, ''),

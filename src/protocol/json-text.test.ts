@@ -162,4 +162,14 @@ describe('utf8JsonText', () => {
       { numRuns: 1500 },
     );
   });
+  test('the buffer kept between calls carries nothing over: a long body, then a short one, then one past what is kept', () => {
+    const long = Buffer.from(JSON.stringify({ note: `${'x'.repeat(300_000)} β ${'y'.repeat(300_000)}`, tail: 'ø'.repeat(50) }));
+    const short = Buffer.from(JSON.stringify({ a: 'β' }));
+    const huge = Buffer.from(JSON.stringify({ note: `${'z'.repeat(5 * 1024 * 1024)} ≥ end` }));
+    for (const raw of [long, short, huge, short, long]) {
+      const text = utf8JsonText(raw);
+      expect(isAsciiText(text)).toBe(true);
+      expect(JSON.parse(text)).toEqual(JSON.parse(raw.toString('utf8')));
+    }
+  });
 });

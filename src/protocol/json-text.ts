@@ -27,14 +27,39 @@ const ESCAPES_PER_BYTE = 1 / 256;
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const BACKSLASH = 0x5c;
 
-function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+/** Bytes an escape can take: a surrogate pair, \uXXXX\uXXXX. */
+const MAX_ESCAPE_BYTES = 12;
+
+/** Writes `\uXXXX` for one UTF-16 code unit at `o`; returns the next offset. */
+function writeUnit(out: Buffer, o: number, unit: number): number {
+  out[o] = BACKSLASH;
+  out[o + 1] = 0x75; // u
+  out[o + 2] = HEX[(unit >> 12) & 0xf] as number;
+  out[o + 3] = HEX[(unit >> 8) & 0xf] as number;
+  out[o + 4] = HEX[(unit >> 4) & 0xf] as number;
+  out[o + 5] = HEX[unit & 0xf] as number;
+  return o + 6;
 }
 
-function escapeOf(codePoint: number): string {
-  if (codePoint <= 0xffff) return `\\u${hex4(codePoint)}`;
+/** Writes the JSON escape of a code point (two for one above U+FFFF); returns the next offset. */
+function writeEscape(out: Buffer, o: number, codePoint: number): number {
+  if (codePoint <= 0xffff) return writeUnit(out, o, codePoint);
   const v = codePoint - 0x10000;
-  return `\\u${hex4(0xd800 + (v >> 10))}\\u${hex4(0xdc00 + (v & 0x3ff))}`;
+  return writeUnit(out, writeUnit(out, o, 0xd800 + (v >> 10)), 0xdc00 + (v & 0x3ff));
+}
+
+// The escaped text is assembled in bytes and read as one string: string pieces joined would be
+// half a megabyte of short-lived strings a call, and a rope JSON.parse copies once more. The buffer
+// is kept for the next call (bodies up to SCRATCH_KEEP_BYTES), so its pages are not mapped afresh.
+const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
+let scratch = Buffer.alloc(0);
+
+function outputBuffer(bytes: number): Buffer {
+  if (scratch.length >= bytes) return scratch;
+  const out = Buffer.allocUnsafeSlow(bytes);
+  if (bytes <= SCRATCH_KEEP_BYTES) scratch = out;
+  return out;
 }
 
 /** Length of the UTF-8 sequence a lead byte starts (the input is known to be valid UTF-8). */
@@ -67,13 +92,14 @@ export function utf8JsonText(raw: Buffer): string {
   if (isAscii(body)) return body.toString('latin1');
   if (!isUtf8(body)) return plain(body);
 
-  // Non-ASCII blocks are rare (a few display texts in a whole prefetch), so the text is built from
-  // ASCII runs and escapes; JSON.parse flattens it once.
-  let text = '';
+  // Non-ASCII blocks are rare (a few display texts in a whole prefetch): ASCII runs are copied as
+  // they are, each non-ASCII character is written as its escape.
   let from = 0;
   let i = 0;
+  let o = 0;
   const n = body.length;
   let budget = 16 + Math.floor(n * ESCAPES_PER_BYTE);
+  const out = outputBuffer(n + budget * MAX_ESCAPE_BYTES);
   while (i < n) {
     const end = Math.min(n, i + BLOCK);
     if (isAscii(body.subarray(i, end))) {
@@ -89,12 +115,14 @@ export function utf8JsonText(raw: Buffer): string {
       }
       if (--budget < 0 || isEscaped(body, i)) return plain(body);
       const length = sequenceLength(lead);
-      text += body.toString('latin1', from, i) + escapeOf(codePointAt(body, i, length));
+      o += body.copy(out, o, from, i);
+      o = writeEscape(out, o, codePointAt(body, i, length));
       i += length;
       from = i;
     }
   }
-  return text + body.toString('latin1', from, n);
+  o += body.copy(out, o, from, n);
+  return out.toString('latin1', 0, o);
 }
 
 function plain(body: Buffer): string {
