@@ -114,6 +114,14 @@ const ROLLBACK = Symbol('rollback');
     const { PGlite } = await import(workerData.moduleUrl);
     const options = { postgresqlconf: workerData.conf };
     db = workerData.dataDir === undefined ? await PGlite.create(options) : await PGlite.create(workerData.dataDir, options);
+    // Opening leaves about 15 MB of garbage (the file-system bundle, compiling the WebAssembly) that
+    // this thread, idle between audit batches, would keep as committed heap for a long time: one full
+    // collection now gives it back (thread heap 46 -> 32 MB). gc() is exposed just for this call.
+    const v8 = require('node:v8');
+    v8.setFlagsFromString('--expose-gc');
+    const collect = require('node:vm').runInNewContext('gc');
+    v8.setFlagsFromString('--no-expose-gc');
+    collect();
   } catch (err) {
     parentPort.postMessage({ id: 0, ...failure(err) });
     return;
