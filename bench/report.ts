@@ -125,7 +125,7 @@ function stageTable(stages: Results['stages']): string {
 function memoryLine(label: string, m: MemorySample): string {
   const per = m.processes.map((p) => `${p.role} ${f(p.rssMb)}`).join(', ');
   const b = m.breakdown;
-  const split = b ? `; V8 heap ${f(b.heapUsedMb)} used of ${f(b.heapTotalMb)}, external (ArrayBuffers, WebAssembly) ${f(b.externalMb)}` : '';
+  const split = b ? `; V8 heap ${f(b.heapUsedMb)} used of ${f(b.heapTotalMb)}, external to it (ArrayBuffers) ${f(b.externalMb)}; the embedded database's WebAssembly memory and its thread's heap count in RSS, not here` : '';
   return `- ${label}: **${f(m.totalMb)} MB** (${per}${split})`;
 }
 

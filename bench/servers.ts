@@ -127,6 +127,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
       LOG_LEVEL: 'warn',
       CDS_DEADLINE_MS: '2000',
       CDS_LOCALE: 'en',
+      // As `npm start` and the container image start it (README, configuration).
+      MALLOC_ARENA_MAX: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,12 +3,13 @@ import { setFlagsFromString } from 'node:v8';
 // A hook call parses its whole prefetch (a 400 KiB body is a 5 MB object tree) and drops it a few
 // milliseconds later. V8's default lets the old generation grow to about four times what survives
 // a full collection before it collects again: 35 MB live became a 150 MB heap under load. With the
-// embedded database in the same process (PGlite's WebAssembly memory is about 140 MB of its own),
-// that made 340 MB; growing by 1.25 times keeps the process under 300 MB (bench/RESULTS.md). The
-// price is more full collections, whose marking runs on helper threads: on PostgreSQL, where the
-// process is 150 MB either way and those threads would take CPU from the other worker, V8's
-// default stays. V8 reads the factor at every full collection, so setting it at run time works.
-export const EMBEDDED_DATABASE_HEAP_GROWING_PERCENT = 25;
+// embedded database in the same process (its WebAssembly memory and its thread), that made over
+// 300 MB. Growing by 1.6 times keeps the process near 270 MB under load with glibc held to one
+// malloc arena (MALLOC_ARENA_MAX=1, as npm start and the image set it); 1.25 times saved another
+// 20 MB but cost 9 % of W2's throughput in full collections (bench/RESULTS.md, README). On
+// PostgreSQL, where the process is 150-200 MB either way, V8's default stays. V8 reads the factor at
+// every full collection, so setting it at run time works.
+export const EMBEDDED_DATABASE_HEAP_GROWING_PERCENT = 60;
 
 export function tightenHeapForEmbeddedDatabase(): void {
   setFlagsFromString(`--heap-growing-percent=${EMBEDDED_DATABASE_HEAP_GROWING_PERCENT}`);

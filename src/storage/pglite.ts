@@ -59,8 +59,8 @@ async function createDatabaseInChild(dir: string): Promise<void> {
 // statement runs synchronously wherever PGlite lives: on the event loop, every audit batch held up
 // every hook call behind it (up to 38 ms for one statement, file-backed) and its work was charged to
 // the thread that answers requests. Measured side by side under the heavy patient at saturation,
-// the same process answered 18 % more calls with the audit writes taken off its main thread
-// (bench/RESULTS.md). The thread owns the PGlite instance; this side only posts SQL and parameters
+// the same process answered 5-18 % more calls (the spread is the host's) with the audit writes
+// taken off its main thread, for about 10 MB more resident memory (the thread's own heap). The thread owns the PGlite instance; this side only posts SQL and parameters
 // and gets rows back (structured clone keeps Dates, numbers and JSON values as PGlite returns them).
 // A transaction is PGlite's own, opened on the thread and held there until this side ends it, so
 // PGlite's lock still keeps other statements out of it.
