@@ -137,14 +137,24 @@ export function buildTerminology(data: TerminologyData): Terminology {
   const joined = new Map<string, readonly string[]>();
   const MAX_KEY_LENGTH = 512;
 
-  const singleCoding = (cc: Record<string, unknown>): { system: string; code: string; display: string } | undefined => {
+  /** The memoised match of a one-coding concept without text; undefined for any other form. */
+  const matchSingleCoding = (cc: Record<string, unknown>): readonly string[] | undefined => {
     if (cc.text !== undefined || !Array.isArray(cc.coding) || cc.coding.length !== 1) return undefined;
     const only: unknown = cc.coding[0];
     if (!isRecord(only)) return undefined;
-    const { system, code, display } = only;
-    if (typeof system !== 'string' || typeof code !== 'string' || (display !== undefined && typeof display !== 'string')) return undefined;
-    if (system.length + code.length + (display?.length ?? 0) > MAX_KEY_LENGTH) return undefined;
-    return { system, code, display: display ?? '' };
+    const { system, code } = only;
+    const display = only.display === undefined ? '' : only.display;
+    if (typeof system !== 'string' || typeof code !== 'string' || typeof display !== 'string') return undefined;
+    if (system.length + code.length + display.length > MAX_KEY_LENGTH) return undefined;
+    const known = single.get(system)?.get(code)?.get(display);
+    if (known) return known;
+    const found = remember(matchCodeableConceptUncached(cc));
+    let byCode = single.get(system);
+    if (!byCode) single.set(system, (byCode = new Map()));
+    let byDisplay = byCode.get(code);
+    if (!byDisplay) byCode.set(code, (byDisplay = new Map()));
+    byDisplay.set(display, found);
+    return found;
   };
 
   const joinedKey = (cc: Record<string, unknown>): string | undefined => {
@@ -175,19 +185,8 @@ export function buildTerminology(data: TerminologyData): Terminology {
 
   const matchCodeableConcept = (cc: unknown): readonly string[] => {
     if (!isRecord(cc)) return NONE;
-    const one = singleCoding(cc);
-    if (one) {
-      const bySystem = single.get(one.system);
-      const known = bySystem?.get(one.code)?.get(one.display);
-      if (known) return known;
-      const found = remember(matchCodeableConceptUncached(cc));
-      let byCode = single.get(one.system);
-      if (!byCode) single.set(one.system, (byCode = new Map()));
-      let byDisplay = byCode.get(one.code);
-      if (!byDisplay) byCode.set(one.code, (byDisplay = new Map()));
-      byDisplay.set(one.display, found);
-      return found;
-    }
+    const one = matchSingleCoding(cc);
+    if (one) return one;
     const key = joinedKey(cc);
     const known = key === undefined ? undefined : joined.get(key);
     if (known) return known;
