@@ -1,6 +1,6 @@
 import type { Finding, Hook, Locale, PatientSnapshot } from '../clinical/types.js';
-import { stageIss } from '../clinical/rules/stage-iss.js';
-import { vzvProphylaxis } from '../clinical/rules/vzv-prophylaxis.js';
+import { stageIss } from '../clinical/rules/staging/stage-iss.js';
+import { vzvProphylaxis } from '../clinical/rules/prophylaxis/vzv-prophylaxis.js';
 import {
   condition,
   context,
@@ -10,7 +10,7 @@ import {
   labsByConcept,
   medication,
   snapshot,
-} from '../clinical/rules/snapshot-factory.test-support.js';
+} from '../clinical/rules/support/snapshot-factory.test-support.js';
 import { createDisplayOf, formatDate, formatNumber, renderCards, sectionSlug, truncateSummary, type RenderOptions } from './render.js';
 import { loadCardTemplates } from './templates.js';
 import type { Card } from './types.js';

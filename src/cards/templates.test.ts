@@ -51,7 +51,7 @@ describe('loadCardTemplates', () => {
   it('refuses a directory with a broken file and lists every problem', () => {
     const dir = tempDir();
     try {
-      copyFileSync(fromRoot('cards', 'stage-iss.json'), join(dir, 'stage-iss.json'));
+      copyFileSync(fromRoot('cards', 'staging', 'stage-iss.json'), join(dir, 'stage-iss.json'));
       const broken = {
         ruleId: 'other-id',
         title: { nb: 'Tittel' },

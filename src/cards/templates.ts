@@ -302,7 +302,8 @@ export function loadCardTemplates(
 
   let files: string[] = [];
   try {
-    files = readdirSync(dir)
+    // One folder per clinical area (cards/<area>/<rule id>.json), as the rules are laid out.
+    files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.json'))
       .sort();
   } catch (err) {

@@ -1,6 +1,6 @@
 import { runRules } from './engine.js';
 import type { Finding, Rule } from './types.js';
-import { context, snapshot } from './rules/snapshot-factory.test-support.js';
+import { context, snapshot } from './rules/support/snapshot-factory.test-support.js';
 import { allRules } from './rules/index.js';
 
 function finding(ruleId: string, subject = 'patient'): Finding {

@@ -1,3 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../paths.js';
+import type { Rule } from '../types.js';
 import { loadCardTemplates } from '../../cards/templates.js';
 import { allRules, ruleById } from './index.js';
 
@@ -25,5 +30,29 @@ describe('rule index', () => {
       expect(r.hooks.length).toBeGreaterThan(0);
       expect(r.needs.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('rule layout', () => {
+  const rulesDir = dirname(fileURLToPath(import.meta.url));
+  const areaDirs = readdirSync(rulesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'support')
+    .map((d) => d.name);
+
+  it('registers every rule in exactly one area, whose folder holds the rule, its test and its card', async () => {
+    const seen = new Map<string, string>();
+    for (const area of areaDirs) {
+      const mod = (await import(`./${area}/index.js`)) as Record<string, unknown>;
+      const lists = Object.values(mod).filter((v): v is Rule[] => Array.isArray(v));
+      expect(lists).toHaveLength(1);
+      for (const rule of lists[0] ?? []) {
+        expect(seen.get(rule.id)).toBeUndefined();
+        seen.set(rule.id, area);
+        expect(existsSync(join(rulesDir, area, `${rule.id}.ts`))).toBe(true);
+        expect(existsSync(join(rulesDir, area, `${rule.id}.test.ts`))).toBe(true);
+        expect(existsSync(fromRoot('cards', area, `${rule.id}.json`))).toBe(true);
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual(allRules.map((r) => r.id).sort());
   });
 });

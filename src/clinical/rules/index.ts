@@ -1,28 +1,29 @@
 import type { Rule } from '../types.js';
-import { stageIss } from './stage-iss.js';
-import { vzvProphylaxis } from './vzv-prophylaxis.js';
-import { classificationRules } from './classification.rules.js';
-import { workupStagingRules } from './workup-staging.rules.js';
-import { responseRules } from './response.rules.js';
-import { boneVaccineFollowupRules } from './bone-vaccine-followup.rules.js';
-import { doseTimingRules } from './dose-timing.rules.js';
-import { regimenSafetyRules } from './regimen-safety.rules.js';
-import { prophylaxisRules } from './prophylaxis.rules.js';
-import { cmlPregnancyRules } from './cml-pregnancy.rules.js';
+import { classificationRules } from './classification/index.js';
+import { workupRules } from './workup/index.js';
+import { followupRules } from './followup/index.js';
+import { stagingRules } from './staging/index.js';
+import { responseRules } from './response/index.js';
+import { firstLineRules } from './first-line/index.js';
+import { relapseRules } from './relapse/index.js';
+import { prophylaxisRules } from './prophylaxis/index.js';
+import { boneRules } from './bone/index.js';
+import { vaccinationRules } from './vaccination/index.js';
+import { cmlPregnancyRules } from './cml-pregnancy/index.js';
 
-// Every rule the service runs. Each clinical area lists its rules in its own `*.rules.ts`, in
-// catalogue order; this order is the evaluation order, which keeps findings (and cards within an
-// indicator) deterministic.
+// Every rule the service runs, area by area in catalogue order (A.1 ... A.13). This order is the
+// evaluation order, which keeps findings (and cards within an indicator) deterministic.
 export const allRules: Rule[] = [
   ...classificationRules,
-  ...workupStagingRules,
-  stageIss,
+  ...workupRules,
+  ...followupRules,
+  ...stagingRules,
   ...responseRules,
-  ...boneVaccineFollowupRules,
-  ...doseTimingRules,
-  ...regimenSafetyRules,
-  vzvProphylaxis,
+  ...firstLineRules,
+  ...relapseRules,
   ...prophylaxisRules,
+  ...boneRules,
+  ...vaccinationRules,
   ...cmlPregnancyRules,
 ];
 

@@ -1,6 +1,6 @@
 import { oncePerSnapshot, timeKey } from './memo.js';
 import { isoDate, utcDay } from './time.js';
-import { snapshot as snapshotOf } from '../snapshot-factory.test-support.js';
+import { snapshot as snapshotOf } from './snapshot-factory.test-support.js';
 
 describe('oncePerSnapshot', () => {
   test('computes once per snapshot and key, separately for another snapshot or key', () => {
