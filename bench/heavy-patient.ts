@@ -8,9 +8,9 @@ import type {
   Observation,
   Patient,
   Procedure,
-  FhirResource,
+  Resource,
   ServiceRequest,
-} from 'fhir/r4.js';
+} from '@medplum/fhirtypes';
 import { fromRoot } from '../src/paths.js';
 
 // A generated (never hand-written) heavy myeloma record: five years of follow-up after diagnosis
@@ -29,7 +29,7 @@ export interface HeavyPatientOptions {
 export interface HeavyPatient {
   patientId: string;
   /** Resources by FHIR resource type (Patient included). */
-  byType: Record<string, FhirResource[]>;
+  byType: Record<string, Resource[]>;
   counts: Record<string, number>;
 }
 
@@ -383,7 +383,7 @@ export function generateHeavyPatient(opts: HeavyPatientOptions): HeavyPatient {
     procedure([{ system: LOCAL, code: 'hmas' }, { system: SCT, code: '234336002' }], 'High-dose melphalan with autologous stem cell support', 5.9),
   ];
 
-  const byType: Record<string, FhirResource[]> = {
+  const byType: Record<string, Resource[]> = {
     Patient: [patient],
     Observation: observations,
     MedicationRequest: medicationRequests,
@@ -396,7 +396,7 @@ export function generateHeavyPatient(opts: HeavyPatientOptions): HeavyPatient {
 }
 
 /** A FHIR searchset Bundle of the given resources, as a FHIR server returns it. */
-export function searchset(resources: FhirResource[], selfUrl: string, base = 'http://bench.invalid/fhir'): Bundle {
+export function searchset(resources: Resource[], selfUrl: string, base = 'http://bench.invalid/fhir'): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'searchset',
@@ -416,7 +416,7 @@ export function resourceTypeOf(query: string): string {
 }
 
 /** The answer to one FHIR query: a read of Patient/{id}, or a searchset for every other type. */
-export function answer(hp: HeavyPatient, query: string): FhirResource | undefined {
+export function answer(hp: HeavyPatient, query: string): Resource | undefined {
   const type = resourceTypeOf(query);
   if (type === 'Patient' && !query.includes('?')) {
     const id = decodeURIComponent(query.replace(/^\/+/, '').split(/[/?]/)[1] ?? '');
@@ -463,7 +463,7 @@ export function draftOrders(hp: HeavyPatient, asOf: string): Bundle {
     authoredOn,
     occurrenceDateTime: `${asOf}T08:00:00+00:00`,
   };
-  const orders: FhirResource[] = [
+  const orders: Resource[] = [
     med('draft-1', 'drug:bortezomib', 2.5, 'Bortezomib 1.3 mg/m2 s.c. days 1, 4, 8, 11'),
     med('draft-2', 'drug:lenalidomide', 25, 'Lenalidomide 25 mg days 1-14'),
     med('draft-3', 'drug:dexamethasone', 20, 'Dexamethasone 20 mg days 1, 2, 4, 5, 8, 9, 11, 12'),

@@ -1,4 +1,4 @@
-import type { Bundle, Medication, Patient, Resource } from 'fhir/r4.js';
+import type { Bundle, Medication, Patient, Resource } from '@medplum/fhirtypes';
 import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
 import type { ServiceDefinition } from '../services.js';

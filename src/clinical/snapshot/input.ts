@@ -1,4 +1,4 @@
-import type { Resource, Patient, Medication } from 'fhir/r4.js';
+import type { Resource, Patient, Medication } from '@medplum/fhirtypes';
 import type { DataDomain } from '../types.js';
 
 /**

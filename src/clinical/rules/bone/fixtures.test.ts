@@ -1,6 +1,6 @@
 // The demo patients of this area (fixtures/pat-bvf-*.json) through the real snapshot builder and
 // the area's rules, with the fixtures' reference date.
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import type { Finding, Hook } from '../../types.js';
 import { followupRules } from '../followup/index.js';
 import { boneRules } from './index.js';

@@ -1,5 +1,5 @@
 import { fixtureSnapshot } from '../support/fixture-snapshot.test-support.js';
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import type { Finding } from '../../types.js';
 import { classificationRules as areaRules } from './index.js';
 import { hypercalcaemiaTreatment } from '../bone/hypercalcaemia-treatment.js';

@@ -1,7 +1,7 @@
 // FHIR R4 JSON builders for the A.13 rule tests: the snapshot is built by the real builder from
 // these resources, so code variants, windows and ages are tested end to end. Not a test file.
 
-import type { Patient, Resource } from 'fhir/r4.js';
+import type { Patient, Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology } from '../../terminology/concepts.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { fromRoot } from '../../../paths.js';
 import { runRules } from '../../engine.js';
 import { buildSnapshot } from '../../snapshot/build.js';

@@ -3,7 +3,7 @@
 // Observations in any unit, and ServiceRequests, built into a snapshot by the real builder.
 // Not a test file itself.
 
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology, type Terminology } from '../../terminology/concepts.js';

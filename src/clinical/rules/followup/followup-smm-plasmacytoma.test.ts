@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { fromRoot } from '../../../paths.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';

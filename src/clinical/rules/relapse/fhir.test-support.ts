@@ -2,7 +2,7 @@
 // URIs, RxNorm only, a contained Medication) run through the real snapshot builder and terminology.
 // Not a test file itself.
 
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology, type Terminology } from '../../terminology/concepts.js';

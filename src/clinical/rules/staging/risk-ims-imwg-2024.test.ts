@@ -1,5 +1,5 @@
 import { fixtureSnapshot } from '../support/fixture-snapshot.test-support.js';
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology } from '../../terminology/concepts.js';

@@ -1,6 +1,6 @@
 // FHIR JSON builders for the bone, vaccine and follow-up rule tests: the code and unit variants go
 // through the real snapshot builder and terminology. Not a test file itself.
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology } from '../../terminology/concepts.js';

@@ -1,7 +1,7 @@
 // A snapshot of a demo patient (fixtures/<id>.json) built by the real snapshot builder, as the
 // service would build it from a full prefetch. One loader for every rule test that reads fixtures.
 import { readFileSync } from 'node:fs';
-import type { Resource } from 'fhir/r4.js';
+import type { Resource } from '@medplum/fhirtypes';
 import { fromRoot } from '../../../paths.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
