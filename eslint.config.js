@@ -12,4 +12,11 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  // The page's browser modules (web/).
+  {
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', performance: 'readonly', crypto: 'readonly', Node: 'readonly' },
+    },
+  },
 );

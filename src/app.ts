@@ -14,6 +14,7 @@ import { createFeedbackHandler } from './protocol/feedback.js';
 import { createSourcesHandler, type SlugFn } from './protocol/sources.js';
 import { sendError } from './protocol/errors.js';
 import { jsonBody } from './protocol/json-body.js';
+import { createWebRouter } from './web/routes.js';
 
 export interface Authenticator {
   verify(authorizationHeader: string | undefined, acceptedAudiences: string[]): Promise<{ iss: string; tenant?: string } | null>;
@@ -35,6 +36,8 @@ export interface AppDeps {
   /** Seed sections cited by the card templates, per source document (for /sources anchors). */
   citedSections: Map<string, string[]>;
   slug: SlugFn;
+  /** FHIR base of the demo server (synthetic patients) the page offers; undefined when it is off. */
+  demoFhirBaseUrl?: string;
 }
 
 /** The express app: middleware order and routes, nothing else. */
@@ -90,6 +93,8 @@ export function createApp(deps: AppDeps) {
   const sources = createSourcesHandler(deps.citedSections, deps.slug);
   app.get('/sources', sources);
   app.get('/sources/:doc', sources);
+  // The page for people (card preview, response plot, rule catalogue) at `/`.
+  app.use(createWebRouter(deps));
 
   const knownService = (req: Request, res: Response, next: NextFunction) => {
     if (!serviceIds.has(String(req.params.id))) {
@@ -174,5 +179,6 @@ function routeLabel(path: string, serviceIds: Set<string>): string {
   }
   if (['/healthz', '/readyz', '/metrics'].includes(path)) return path.slice(1);
   if (path === '/sources' || path.startsWith('/sources/')) return 'sources';
+  if (path === '/' || path.startsWith('/ui/') || path.startsWith('/vendor/')) return 'page';
   return 'other';
 }

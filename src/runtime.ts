@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   pgSchema?: string;
   metrics?: Metrics;
   clock?: () => Date;
+  /** The demo FHIR server's base when it runs elsewhere than DEMO_FHIR_PORT on HOST (tests: an ephemeral port). */
+  demoFhirBaseUrl?: string;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
@@ -62,6 +64,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
 
   const sectionsByDocument = citedSections(templates);
 
+  const demoBase = demoFhirBaseUrl(config, opts);
   const deps: AppDeps = {
     config,
     storage,
@@ -76,6 +79,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     clock: opts.clock ?? (() => new Date()),
     citedSections: sectionsByDocument,
     slug: sectionSlug,
+    ...(demoBase ? { demoFhirBaseUrl: demoBase } : {}),
   };
   const app = createApp(deps);
   return {
@@ -86,4 +90,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       if (!opts.storage) await storage.close();
     },
   };
+}
+
+/** Where the page's demo patients are read from: the demo FHIR server main.ts starts with this config. */
+function demoFhirBaseUrl(config: Config, opts: RuntimeOptions): string | undefined {
+  if (opts.demoFhirBaseUrl) return opts.demoFhirBaseUrl;
+  if (!config.demoFhir) return undefined;
+  // A server listening on every interface is reached on loopback from this process.
+  const host = ['0.0.0.0', '::', '[::]'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.demoFhirPort}/fhir`;
 }
