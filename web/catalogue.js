@@ -3,6 +3,13 @@
 import { el } from './cards.js';
 
 const OUTCOME_LABEL = { fired: 'fired', notEvaluable: 'not evaluable' };
+const QUOTE_PREVIEW = 220;
+
+/** Long quotes show their start; the whole quote is one click away. */
+function quote(text) {
+  if (text.length <= QUOTE_PREVIEW) return el('blockquote', {}, `«${text}»`);
+  return el('details', {}, el('summary', {}, `«${text.slice(0, QUOTE_PREVIEW).trimEnd()} …»`), el('blockquote', {}, `«${text}»`));
+}
 
 export function renderCatalogue(tbody, rules) {
   const rows = [];
@@ -19,7 +26,7 @@ export function renderCatalogue(tbody, rules) {
       el('td', {}, r.hooks.map((h) => el('span', { class: 'pill' }, h))),
       el('td', {}, Object.entries(r.indicators).map(([outcome, ind]) => el('div', {}, el('span', { class: `pill pill--${ind}` }, ind), ` ${OUTCOME_LABEL[outcome]}`))),
       el('td', {}, r.citation
-        ? [el('blockquote', {}, `«${r.citation.quote}»`), el('a', { href: r.citation.url, target: '_blank', rel: 'noopener' }, `[${r.citation.document}] ${r.citation.section}`)]
+        ? [quote(r.citation.quote), el('a', { href: r.citation.url, target: '_blank', rel: 'noopener' }, `[${r.citation.document}] ${r.citation.section}`)]
         : el('span', { class: 'muted' }, 'service card (no seed)')),
       el('td', {}, demo
         ? [el('a', { href: `#preview:${demo.patientId}:${demo.call}`, class: 'try' }, `Try: ${demo.patientId}`), el('div', { class: 'muted' }, `${demo.hook} → ${demo.topic}`),

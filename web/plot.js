@@ -86,19 +86,24 @@ function annotate(u, data, locale) {
   ctx.restore();
 }
 
+/** At most three decimals, as the lab reports them (11.2, not 11.200000000000001). */
+const num = (v) => String(Math.round(v * 1000) / 1000);
+
 function fillTable(table, data, locale) {
-  const days = [...new Set(data.series.flatMap((s) => s.points.map((p) => day(p.date))))].sort();
   const categoryOf = new Map(data.categories.map((c) => [day(c.date), c.category ?? 'not decidable']));
   const startedOn = new Map(data.treatments.map((t) => [day(t.date), t.drugs.map((d) => d[locale] ?? d.en).join(' + ')]));
-  const head = el('tr', {}, el('th', {}, 'Date'), data.series.map((s) => el('th', {}, `${s.label[locale] ?? s.label.en} (${s.unit})`)), el('th', {}, 'Response category'));
-  const rows = [...new Set([...days, ...startedOn.keys()])].sort().map((d) =>
+  const days = [...new Set([...data.series.flatMap((s) => s.points.map((p) => day(p.date))), ...startedOn.keys()])].sort();
+  const head = el('tr', {}, el('th', {}, 'Date'), data.series.map((s) => el('th', {}, `${s.label[locale] ?? s.label.en} (${s.unit})`)),
+    el('th', {}, 'Response category'), el('th', {}, 'First dose'));
+  const rows = days.map((d) =>
     el('tr', {},
       el('td', {}, d),
       data.series.map((s) => {
         const p = s.points.find((q) => day(q.date) === d);
         const tags = p ? [p.date === s.baseline ? ' (baseline)' : '', p.date === s.nadir ? ' (nadir)' : ''].join('') : '';
-        return el('td', {}, p ? `${p.value}${tags}` : '');
+        return el('td', {}, p ? `${num(p.value)}${tags}` : '');
       }),
-      el('td', {}, [categoryOf.get(d) ?? '', startedOn.has(d) ? ` started: ${startedOn.get(d)}` : ''].join(' ').trim())));
+      el('td', {}, categoryOf.get(d) ?? ''),
+      el('td', {}, startedOn.get(d) ?? '')));
   table.replaceChildren(el('thead', {}, head), el('tbody', {}, rows));
 }

@@ -1,0 +1,167 @@
+import request from 'supertest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { startDemoFhirServer, type DemoFhirServer } from '../../src/demo-fhir/server.js';
+import { allRules } from '../../src/clinical/rules/index.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/web/routes.js';
+import type { CatalogueEntry } from '../../src/web/catalogue.js';
+import type { ResponseSeries } from '../../src/web/series.js';
+import { hookBody, startStack, type TestStack } from '../support/stack.js';
+import { loadScenarios } from '../support/scenarios.js';
+
+// The page's server side over real HTTP: the page and its libraries, the data endpoints it reads,
+// and that none of it opens a way around authentication.
+const scenarios = loadScenarios();
+const NOW = new Date(scenarios.now);
+
+let fhir: DemoFhirServer;
+let runtime: Runtime;
+let secured: TestStack;
+let noDemo: TestStack;
+
+beforeAll(async () => {
+  fhir = await startDemoFhirServer({ host: '127.0.0.1', port: 0 });
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', PUBLIC_BASE_URL: 'http://cds.test', DEMO_FHIR: 'off', LOG_LEVEL: 'silent' });
+  runtime = await createRuntime(config, { logger: createLogger('silent'), memoryStorage: true, demoFhirBaseUrl: fhir.baseUrl, clock: () => NOW });
+  // Trusted clients configured: every hook call needs a JWT (the JWKS is never reached in these tests).
+  secured = await startStack({ clients: [{ iss: 'http://ehr.test', jwks_url: 'http://127.0.0.1:9/jwks.json' }] });
+  noDemo = await startStack();
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([runtime.close(), secured.close(), noDemo.close(), fhir.close()]);
+});
+
+describe('the page and its assets', () => {
+  test('GET / is the page, with a Content-Security-Policy that allows no inline script or style', async () => {
+    const res = await request(runtime.app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('id="catalogue"');
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // Nothing inline: every script is a file from this origin.
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(res.text).not.toMatch(/\sstyle=/);
+  });
+
+  test.each([
+    ['/ui/app.js', /javascript/],
+    ['/ui/style.css', /css/],
+    ['/vendor/marked/marked.esm.js', /javascript/],
+    ['/vendor/dompurify/purify.es.mjs', /javascript/],
+    ['/vendor/uplot/uPlot.esm.js', /javascript/],
+    ['/vendor/uplot/uPlot.min.css', /css/],
+  ])('%s is served from this origin as %s', async (path, type) => {
+    const res = await request(runtime.app).get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(type);
+  });
+
+  test.each(['/vendor/marked/..%2f..%2fpackage.json', '/vendor/marked/%2e%2e/%2e%2e/package.json', '/ui/..%2fpackage.json', '/vendor/other/x.js', '/ui/api/nothing'])(
+    '%s is not served (404)',
+    async (path) => {
+      const res = await request(runtime.app).get(path);
+      expect([403, 404]).toContain(res.status);
+      expect(res.text).not.toContain('"dependencies"');
+    },
+  );
+});
+
+describe('data endpoints', () => {
+  test('setup lists every demo patient of fixtures/scenarios.json, flags those with response cards, and names the demo FHIR server', async () => {
+    const res = await request(runtime.app).get('/ui/api/setup');
+    expect(res.status).toBe(200);
+    expect(res.body.auth).toBe('off');
+    expect(res.body.demoFhirBase).toBe(fhir.baseUrl);
+    const patients = res.body.patients as { id: string; responseCards: boolean }[];
+    expect(patients.map((p) => p.id)).toEqual(Object.keys(scenarios.patients));
+    const flag = (id: string) => patients.find((p) => p.id === id)?.responseCards;
+    expect([flag('pat-rsp-vgpr'), flag('pat-rsp-progression'), flag('pat-mgus'), flag('pat-cml-pregnant')]).toEqual([true, true, false, false]);
+    expect(res.body.services).toEqual([
+      { id: 'heme-patient-view', hook: 'patient-view' },
+      { id: 'heme-order-select', hook: 'order-select' },
+      { id: 'heme-order-sign', hook: 'order-sign' },
+    ]);
+  });
+
+  test('concepts are the drugs and procedures of the service terminology, each with a code an EHR could send', async () => {
+    const res = await request(runtime.app).get('/ui/api/concepts');
+    expect(res.status).toBe(200);
+    const imatinib = res.body.drugs.find((c: { id: string }) => c.id === 'drug:imatinib');
+    expect(imatinib.codes[0]).toEqual({ system: 'http://www.whocc.no/atc', code: 'L01EA01' });
+    expect(res.body.procedures.map((c: { id: string }) => c.id)).toContain('proc:stem-cell-apheresis');
+    for (const c of [...res.body.drugs, ...res.body.procedures]) expect(c.codes.length).toBeGreaterThan(0);
+    // A concept with no code (e.g. drug:vaccine-mmr, matched by text only) is left out.
+    expect(res.body.drugs.map((c: { id: string }) => c.id)).not.toContain('drug:vaccine-mmr');
+  });
+
+  test('the catalogue has every rule, in the order the service runs them, with its seed quote and a working demo call', async () => {
+    const res = await request(runtime.app).get('/ui/api/catalogue');
+    expect(res.status).toBe(200);
+    const rules = res.body.rules as CatalogueEntry[];
+    expect(rules.map((r) => r.id)).toEqual(allRules.map((r) => r.id));
+    for (const r of rules) {
+      expect(r.citation?.quote.length).toBeGreaterThan(0);
+      expect(r.citation?.url).toMatch(/^sources\/\d{3}#[a-z0-9-]+$/);
+      for (const d of r.demos) expect(scenarios.patients[d.patientId]?.calls[d.call]?.expect).toContain(d.topic);
+    }
+    const tki = rules.find((r) => r.id === 'cml-tki-pregnancy');
+    expect(tki?.indicators).toEqual({ fired: 'critical', notEvaluable: 'warning' });
+    expect(tki?.hooks).toEqual(expect.arrayContaining(['order-select', 'order-sign']));
+    expect(tki?.demos[0]).toMatchObject({ patientId: 'pat-cml-pregnant', topic: 'cml-tki-pregnancy' });
+  });
+
+  test('the series of a response patient: M-protein and FLC as the response rules read them, treatments, category per day', async () => {
+    const res = await request(runtime.app).get('/ui/api/series/pat-rsp-vgpr');
+    expect(res.status).toBe(200);
+    const data = res.body as ResponseSeries;
+    const serum = data.series.find((s) => s.concept === 'lab:mprotein');
+    expect(serum?.unit).toBe('g/L');
+    expect(serum?.points.map((p) => Math.round(p.value * 10) / 10)).toEqual([32, 11.2, 4.1, 2.8]);
+    expect(serum?.baseline?.slice(0, 10)).toBe('2026-02-26');
+    expect(data.series.map((s) => s.concept)).toEqual(['lab:mprotein', 'lab:flc-kappa', 'lab:flc-lambda', 'dflc']);
+    expect(data.treatments).toEqual([{ date: expect.stringMatching(/^2026-03-02/), drugs: [{ nb: 'Lenalidomid', en: 'Lenalidomide' }] }]);
+    expect(data.categories.map((c) => [c.date.slice(0, 10), c.category])).toEqual([
+      ['2026-05-04', 'PR'],
+      ['2026-08-03', 'PR'],
+      ['2026-11-09', 'VGPR'],
+    ]);
+  });
+
+  test('a patient who progressed ends in PD', async () => {
+    const res = await request(runtime.app).get('/ui/api/series/pat-rsp-progression');
+    expect(res.status).toBe(200);
+    expect((res.body as ResponseSeries).categories.at(-1)?.category).toBe('PD');
+  });
+
+  test.each([
+    ['an unknown id', 'pat-unknown'],
+    ['a resource type', 'Patient'],
+    ['a path', '..%2Fpat-mgus'],
+    ['a 300-character id', 'x'.repeat(300)],
+  ])('series of %s (not a demo patient) → 404', async (_label, id) => {
+    const res = await request(runtime.app).get(`/ui/api/series/${id}`);
+    expect(res.status).toBe(404);
+  });
+
+  test('with the demo FHIR server off, the series answers 404 and setup says so', async () => {
+    expect((await request(noDemo.app).get('/ui/api/setup')).body.demoFhirBase).toBeNull();
+    expect((await request(noDemo.app).get('/ui/api/series/pat-rsp-vgpr')).status).toBe(404);
+  });
+});
+
+describe('with authentication on', () => {
+  test('the page and catalogue are served, setup says auth is required, and no patient data is given without a JWT', async () => {
+    expect((await request(secured.app).get('/')).status).toBe(200);
+    expect((await request(secured.app).get('/ui/api/catalogue')).status).toBe(200);
+    const setup = await request(secured.app).get('/ui/api/setup');
+    expect(setup.body.auth).toBe('required');
+    expect(setup.body.demoFhirBase).toBeNull();
+    expect((await request(secured.app).get('/ui/api/series/pat-rsp-vgpr')).status).toBe(403);
+    // The hook endpoints the page would call still need a JWT.
+    expect((await request(secured.app).post('/cds-services/heme-patient-view').send(hookBody('patient-view', 'pat-rsp-vgpr'))).status).toBe(401);
+  });
+});
