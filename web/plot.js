@@ -34,7 +34,8 @@ export function drawResponsePlot(container, table, data, locale) {
   const opts = {
     width: Math.max(480, container.clientWidth || 900),
     height: 340,
-    scales: { x: { time: true, range: () => [lo, hi] } },
+    // Every y scale starts at zero: a fall to a third should look like one.
+    scales: { x: { time: true, range: () => [lo, hi] }, ...Object.fromEntries(units.map((u) => [u, { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }])) },
     series: [
       {},
       ...data.series.map((s) => ({
@@ -64,6 +65,8 @@ function annotate(u, data, locale) {
   const dpr = window.devicePixelRatio || 1;
   ctx.save();
   ctx.font = `${12 * dpr}px system-ui, sans-serif`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
   ctx.strokeStyle = '#57606a';
   ctx.fillStyle = '#24292f';
   ctx.setLineDash([6 * dpr, 4 * dpr]);
@@ -78,10 +81,11 @@ function annotate(u, data, locale) {
   });
   ctx.setLineDash([]);
   ctx.font = `bold ${12 * dpr}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
   data.categories.forEach((c, i) => {
     const x = u.valToPos(seconds(c.date), 'x', true);
     ctx.fillStyle = c.category === 'PD' ? '#c62828' : '#1e7b34';
-    ctx.fillText(c.category ?? '?', x - 8 * dpr, bbox.top + (14 + 14 * (i % 2)) * dpr);
+    ctx.fillText(c.category ?? '?', x, bbox.top + (14 + 14 * (i % 2)) * dpr);
   });
   ctx.restore();
 }
