@@ -84,7 +84,9 @@ describe('metadata', () => {
     for (const type of ['Patient', 'Observation', 'Condition', 'MedicationRequest', 'ServiceRequest', 'Medication']) {
       const entry = resources.find((r) => r.type === type);
       expect(entry?.interaction?.map((i) => i.code)).toEqual(expect.arrayContaining(['read', 'search-type']));
+      expect(entry?.interaction?.map((i) => i.code)).not.toEqual(expect.arrayContaining(['create']));
     }
+    expect(cs.rest?.[0]?.interaction?.map((i) => i.code)).toEqual(['batch']);
     const observationParams = resources.find((r) => r.type === 'Observation')?.searchParam?.map((p) => p.name);
     expect(observationParams).toEqual(expect.arrayContaining(['patient', 'subject', 'code', 'date', '_id']));
     // Quantity parameters are not matched in memory, so they are not advertised.
