@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   pgSchema?: string;
   metrics?: Metrics;
   clock?: () => Date;
+  /** Start-up progress, for the operator watching the console. */
+  progress?: (step: 'database.opening' | 'database.ready') => void;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
@@ -44,6 +46,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   if (missingTemplates.length > 0) throw new Error(`card templates missing for rules: ${missingTemplates.join(', ')}`);
   if (!templates.get('service.data-unavailable')) throw new Error('card template missing: service.data-unavailable');
 
+  if (!opts.storage) opts.progress?.('database.opening');
   const storage =
     opts.storage ??
     (await createStorage({
@@ -52,6 +55,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       ...(opts.memoryStorage ? { memory: true } : {}),
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));
+  if (!opts.storage) opts.progress?.('database.ready');
   const pseudonymSecret = config.pseudonymSecret ?? (await storage.getOrCreateSecret('patient-pseudonym'));
   const metrics = opts.metrics ?? createMetrics();
   const services = buildServices(allRules, terminology);
