@@ -33,6 +33,11 @@ export interface DemoFhirServerOptions {
   fixturesDir?: string;
   /** Default true. */
   loadFixtures?: boolean;
+  /**
+   * Tests only, default false: accept transaction Bundles, standing in for a writable server such
+   * as HAPI FHIR (the fixture loader's tests). The demo server as `npm start` runs it never does.
+   */
+  acceptTransactions?: boolean;
 }
 
 const BASE_PATH = 'fhir';
@@ -61,6 +66,7 @@ interface ServerContext {
   baseUrl: string;
   startedAt: string;
   capability: BoundedMap<string, CapabilityStatement>;
+  acceptTransactions: boolean;
 }
 
 interface Reply {
@@ -215,10 +221,10 @@ async function batch(ctx: ServerContext, req: IncomingMessage): Promise<Reply> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Body must be a Bundle');
   const bundle = body as Bundle;
   if (bundle.resourceType !== 'Bundle') throw badRequest('Body must be a Bundle');
-  if (bundle.type === 'transaction') throw readOnly('Transactions are refused: the demo FHIR server is read-only');
-  if (bundle.type !== 'batch') throw badRequest('Only batch Bundles (of searches and reads) can be posted to the base');
+  if (bundle.type === 'transaction' && !ctx.acceptTransactions) throw readOnly('Transactions are refused: the demo FHIR server is read-only');
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest('Only batch Bundles (of searches and reads) can be posted to the base');
   if (!Array.isArray(bundle.entry)) throw badRequest('Bundle has no entries');
-  if (bundle.entry.some((entry) => entry?.request?.method !== undefined && entry.request.method !== 'GET')) {
+  if (bundle.type === 'batch' && bundle.entry.some((entry) => entry?.request?.method !== undefined && entry.request.method !== 'GET')) {
     throw readOnly('Batch entries other than GET are refused: the demo FHIR server is read-only');
   }
   expandSearchEntries(bundle);
@@ -377,6 +383,7 @@ export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Pro
     baseUrl: '',
     startedAt: new Date().toISOString(),
     capability: new BoundedMap(CAPABILITY_CACHE_ENTRIES),
+    acceptTransactions: opts.acceptTransactions ?? false,
   };
   const server = createServer((req, res) => handle(ctx, req, res));
   await listen(server, opts.port ?? 0, host);
