@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +105,9 @@ describe('npm start with the demo FHIR server (the default on loopback)', () => 
     const demoPid = Number(event(svc, 'demo-fhir.started')?.pid);
     expect(demoPid).toBeGreaterThan(0);
     expect(demoPid).not.toBe(svc.pid);
+    // The definitions' parsed JSON is collected once the server is up (about 200 MB resident without).
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${demoPid}/status`, 'utf8'))?.[1];
+    expect(Number(rss) / 1024).toBeLessThan(170);
     const res = await fetch(`http://127.0.0.1:${demoPort}/fhir/Patient/pat-mgus`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe('pat-mgus');
