@@ -26,9 +26,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
   stack = await startStack({ clients: [{ iss: DEV_ISSUER, jwks_url: jwksUrl }] });
-});
+}, 90_000);
 afterAll(async () => {
-  await stack.close();
+  await stack?.close();
   await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
 });
 

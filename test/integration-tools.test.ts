@@ -18,7 +18,7 @@ beforeAll(async () => {
     startDemoFhirServer({ loadFixtures: false, acceptTransactions: true }),
     startDemoFhirServer({ loadFixtures: false }),
   ]);
-});
+}, 90_000);
 afterAll(async () => {
   await Promise.all([writable.close(), readOnly.close()]);
 });
