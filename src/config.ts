@@ -77,9 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedClientsFile: env.CDS_TRUSTED_CLIENTS_FILE?.trim() || undefined,
     authMode,
     jwtAlgorithms,
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    databaseUrl: databaseUrlOf(env),
     dataDir: env.DATA_DIR?.trim() || './data',
-    demoFhir: oneOf('DEMO_FHIR', env.DEMO_FHIR, ['on', 'off'] as const, 'on') === 'on',
+    // The demo server needs no token, so it is on by default only for a loopback service; asked
+    // for explicitly it still binds loopback only (src/demo-fhir/loopback.ts).
+    demoFhir: oneOf('DEMO_FHIR', env.DEMO_FHIR, ['on', 'off'] as const, isLoopbackHost(host) ? 'on' : 'off') === 'on',
     demoFhirPort: intIn('DEMO_FHIR_PORT', env.DEMO_FHIR_PORT, 8081, 0, 65535),
     locale: oneOf('CDS_LOCALE', env.CDS_LOCALE, ['nb', 'en'] as const, 'nb'),
     deadlineMs: intIn('CDS_DEADLINE_MS', env.CDS_DEADLINE_MS, 2000, 100, 60000),
@@ -90,6 +92,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
     workers: workersOf(env),
   };
+}
+
+function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    // The value is not echoed: it normally holds a password.
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgresql://user:password@host:5432/database (or unset for the embedded database)');
+  }
+  return raw;
 }
 
 function workersOf(env: NodeJS.ProcessEnv): number {

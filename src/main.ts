@@ -1,16 +1,22 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './observability/logger.js';
-import { createRuntime } from './runtime.js';
-import type { DemoFhirServer } from './demo-fhir/server.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { DemoFhirStartError, startDemoFhirProcess, type DemoFhirProcess } from './demo-fhir/child.js';
+import { demoFhirHost } from './demo-fhir/loopback.js';
+import { databaseFailure, listenFailure } from './startup-errors.js';
 import { availableParallelism } from 'node:os';
 import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 
-// Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
+// Process entry: config -> runtime (storage, rules, cards) -> listen. The demo FHIR server runs in a
+// process of its own (src/demo-fhir/process.ts), started here and stopped with the service.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
 // stateless workers that share the port (node:cluster), each with its own runtime on the shared
-// PostgreSQL database.
+// PostgreSQL database. Start-up reports each step, and a failure names the setting to fix.
+
+const startedAt = performance.now();
+const elapsed = () => Math.round(performance.now() - startedAt);
 
 function readConfig(): Config {
   try {
@@ -21,26 +27,40 @@ function readConfig(): Config {
   }
 }
 
-async function startDemo(config: Config, logger: ReturnType<typeof createLogger>): Promise<DemoFhirServer | undefined> {
-  if (!config.demoFhir) return undefined;
-  // Loaded only when wanted: the FHIR router and its definitions are megabytes of heap that a
-  // service reading a real EHR's FHIR server would carry for nothing.
-  const { startDemoFhirServer } = await import('./demo-fhir/server.js');
-  const demo = await startDemoFhirServer({ host: config.host, port: config.demoFhirPort });
-  logger.info({ event: 'demo-fhir.started', baseUrl: demo.baseUrl }, `demo FHIR server (synthetic patients) at ${demo.baseUrl}`);
-  return demo;
+function fail(logger: Logger, reason: string, message: string): never {
+  logger.fatal({ event: 'startup.failed', reason }, `heme-cds could not start: ${message}`);
+  process.exit(2);
 }
+
+async function startDemo(config: Config, logger: Logger): Promise<DemoFhirProcess | undefined> {
+  if (!config.demoFhir) return undefined;
+  const host = demoFhirHost(config.host);
+  logger.info({ event: 'startup.demo-fhir', host, port: config.demoFhirPort }, 'starting the demo FHIR server (synthetic patients) in its own process');
+  try {
+    const demo = await startDemoFhirProcess({ host, port: config.demoFhirPort });
+    logger.info({ event: 'demo-fhir.started', baseUrl: demo.baseUrl, pid: demo.pid, ms: elapsed() }, `demo FHIR server ready at ${demo.baseUrl}`);
+    void demo.exited.then(({ code, signal }) => {
+      if (!stopping) logger.error({ event: 'demo-fhir.exited', code, signal }, 'the demo FHIR server process exited; the service goes on without it');
+    });
+    return demo;
+  } catch (err) {
+    const e = err as DemoFhirStartError;
+    return fail(logger, 'demo-fhir', e.code ? listenFailure(e, 'DEMO_FHIR_PORT', host, config.demoFhirPort) : `demo FHIR server: ${e.message}`);
+  }
+}
+
+let stopping = false;
 
 async function primary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  logger.info({ event: 'startup.begin', workers: config.workers }, `starting heme-cds with ${config.workers} workers`);
   const demo = await startDemo(config, logger);
-  let stopping = false;
   cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) void demo?.close().finally(() => process.exit(0));
+      if (Object.keys(cluster.workers ?? {}).length === 0) void (demo?.close() ?? Promise.resolve()).finally(() => process.exit(0));
       return;
     }
     if (code === 2) {
@@ -49,7 +69,7 @@ async function primary(config: Config): Promise<void> {
       logger.fatal({ event: 'worker.startup-failed' }, 'a worker could not start; stopping');
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-      void demo?.close().finally(() => process.exit(2));
+      void (demo?.close() ?? Promise.resolve()).finally(() => process.exit(2));
       return;
     }
     // A crashed worker is replaced; the others keep serving meanwhile.
@@ -68,36 +88,74 @@ async function primary(config: Config): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function serve(config: Config, opts: { withDemo: boolean }): Promise<void> {
-  const logger = createLogger(config.logLevel);
-
-  let runtime;
+async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  let databaseStep = false;
   try {
     if (!config.databaseUrl) tightenHeapForEmbeddedDatabase();
-    runtime = await createRuntime(config, { logger });
+    return await createRuntime(config, {
+      logger,
+      progress(step) {
+        if (step === 'database.opening') {
+          databaseStep = true;
+          const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
+          logger.info({ event: 'startup.database', ms: elapsed() }, `opening ${where} and applying migrations`);
+        } else {
+          databaseStep = false;
+          logger.info({ event: 'startup.database-ready', ms: elapsed() }, 'database ready, migrations applied');
+        }
+      },
+    });
   } catch (err) {
-    const msg = (err as Error).message;
-    logger.fatal({ event: 'startup.failed', reason: err instanceof ConfigError ? 'config' : 'startup' }, msg);
-    process.exit(2);
+    const hint = databaseStep ? databaseFailure(err as NodeJS.ErrnoException, config) : undefined;
+    return fail(logger, err instanceof ConfigError ? 'config' : databaseStep ? 'database' : 'startup', hint ?? (err as Error).message);
   }
+}
 
-  // The demo FHIR server is up before we listen, so the README's first curl already gets cards.
-  const demo = opts.withDemo ? await startDemo(config, logger) : undefined;
-
+async function listen(config: Config, runtime: Runtime, logger: Logger): Promise<Server> {
   const server: Server = runtime.app.listen(config.port, config.host);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = Math.max(30_000, config.deadlineMs * 5);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    return fail(logger, 'listen', listenFailure(err as NodeJS.ErrnoException, 'PORT', config.host, config.port));
+  }
+  return server;
+}
+
+async function serve(config: Config, opts: { withDemo: boolean }): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  if (opts.withDemo) {
+    logger.info({ event: 'startup.begin', host: config.host, port: config.port, pid: process.pid }, 'starting heme-cds');
+  }
+
+  // The demo FHIR server starts in parallel (its own process) and is up before we listen, so the
+  // README's first curl already gets cards. A failure of either stops the other.
+  let demo: DemoFhirProcess | undefined;
+  const demoStarting = opts.withDemo ? startDemo(config, logger).then((d) => (demo = d)) : Promise.resolve(undefined);
+  const runtime = await openRuntime(config, logger);
+  await demoStarting;
+  const server = await listen(config, runtime, logger);
+
+  const discovery = `${config.publicBaseUrl}/cds-services`;
   logger.info(
-    { event: 'startup.ready', host: config.host, port: config.port, auth: runtime.deps.authenticator ? 'required' : 'off', pid: process.pid },
-    `heme-cds listening on http://${config.host}:${config.port} (discovery: ${config.publicBaseUrl}/cds-services)`,
+    {
+      event: 'startup.ready',
+      host: config.host,
+      port: config.port,
+      auth: runtime.deps.authenticator ? 'required' : 'off',
+      pid: process.pid,
+      ms: elapsed(),
+      ...(demo ? { demoFhir: demo.baseUrl } : {}),
+    },
+    `heme-cds ready in ${elapsed()} ms: listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}, ` +
+      `discovery at ${discovery}${demo ? `; demo FHIR server at ${demo.baseUrl}` : ''}`,
   );
 
-  let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -111,10 +169,12 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     });
     const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
     idleSweep.unref();
+    // The demo process stops at once: nothing in flight there is the service's.
+    const demoClosed = demo?.close();
     server.close(async () => {
       clearInterval(idleSweep);
       await runtime.close();
-      await demo?.close();
+      await demoClosed;
       logger.info({ event: 'shutdown.done' }, 'stopped');
       process.exit(0);
     });

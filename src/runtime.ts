@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   clock?: () => Date;
   /** The demo FHIR server's base when it runs elsewhere than DEMO_FHIR_PORT on HOST (tests: an ephemeral port). */
   demoFhirBaseUrl?: string;
+  /** Start-up progress, for the operator watching the console. */
+  progress?: (step: 'database.opening' | 'database.ready') => void;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
@@ -46,6 +48,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   if (missingTemplates.length > 0) throw new Error(`card templates missing for rules: ${missingTemplates.join(', ')}`);
   if (!templates.get('service.data-unavailable')) throw new Error('card template missing: service.data-unavailable');
 
+  if (!opts.storage) opts.progress?.('database.opening');
   const storage =
     opts.storage ??
     (await createStorage({
@@ -54,6 +57,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       ...(opts.memoryStorage ? { memory: true } : {}),
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));
+  if (!opts.storage) opts.progress?.('database.ready');
   const pseudonymSecret = config.pseudonymSecret ?? (await storage.getOrCreateSecret('patient-pseudonym'));
   const metrics = opts.metrics ?? createMetrics();
   const services = buildServices(allRules, terminology);

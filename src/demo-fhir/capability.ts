@@ -43,11 +43,12 @@ export function buildCapabilityStatement(baseUrl: string, date: string): Capabil
         mode: 'server',
         documentation:
           'Read and type-level search (GET, and POST [type]/_search). Bare ids in reference searches mean ' +
-          'any target type. batch and transaction Bundles are processed entry by entry, without rollback.',
+          'any target type. Read-only: batch Bundles of reads and searches are processed entry by entry; ' +
+          'writes and transactions are refused (405).',
         resource: getResourceTypes()
           .sort((a, b) => a.localeCompare(b))
           .map(describeResource),
-        interaction: [{ code: 'batch' }, { code: 'transaction' }],
+        interaction: [{ code: 'batch' }],
       },
     ],
   };

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { Bundle, CapabilityStatement, Observation, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { startDemoFhirServer } from './server.js';
@@ -83,7 +84,9 @@ describe('metadata', () => {
     for (const type of ['Patient', 'Observation', 'Condition', 'MedicationRequest', 'ServiceRequest', 'Medication']) {
       const entry = resources.find((r) => r.type === type);
       expect(entry?.interaction?.map((i) => i.code)).toEqual(expect.arrayContaining(['read', 'search-type']));
+      expect(entry?.interaction?.map((i) => i.code)).not.toEqual(expect.arrayContaining(['create']));
     }
+    expect(cs.rest?.[0]?.interaction?.map((i) => i.code)).toEqual(['batch']);
     const observationParams = resources.find((r) => r.type === 'Observation')?.searchParam?.map((p) => p.name);
     expect(observationParams).toEqual(expect.arrayContaining(['patient', 'subject', 'code', 'date', '_id']));
     // Quantity parameters are not matched in memory, so they are not advertised.
@@ -307,8 +310,8 @@ describe('batch and transaction', () => {
     expect(read?.resource?.id).toBe('pat-mgus');
   });
 
-  it('stores a transaction with PUT entries under the given ids', async () => {
-    const answer = await call<Bundle>('', {
+  it('refuses a transaction with 405 and an OperationOutcome, storing nothing (read-only)', async () => {
+    const answer = await call('', {
       method: 'POST',
       headers: FHIR_JSON,
       body: JSON.stringify({
@@ -319,18 +322,87 @@ describe('batch and transaction', () => {
             resource: { resourceType: 'Patient', id: 'pat-posted', gender: 'other' },
             request: { method: 'PUT', url: 'Patient/pat-posted' },
           },
-          {
-            resource: { resourceType: 'Condition', id: 'posted-cond', subject: { reference: 'Patient/pat-posted' } },
-            request: { method: 'PUT', url: 'Condition/posted-cond' },
-          },
         ],
       }),
     });
-    expect(answer.status).toBe(200);
-    expect(answer.body.type).toBe('transaction-response');
-    expect((await call<Patient>('/Patient/pat-posted')).body.gender).toBe('other');
-    expect((await call<Bundle>('/Condition?patient=pat-posted')).body.total).toBe(1);
+    expectOutcome(answer, 405);
+    expect(answer.headers.get('allow')).toBe('GET, POST, OPTIONS');
+    expectOutcome(await call('/Patient/pat-posted'), 404);
   });
+
+  it('refuses a batch that holds a write with 405, running none of its entries', async () => {
+    const answer = await call('', {
+      method: 'POST',
+      headers: FHIR_JSON,
+      body: JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [
+          { request: { method: 'GET', url: 'Patient/pat-mgus' } },
+          { resource: { resourceType: 'Patient', id: 'pat-batch-put' }, request: { method: 'PUT', url: 'Patient/pat-batch-put' } },
+        ],
+      }),
+    });
+    expectOutcome(answer, 405);
+    expectOutcome(await call('/Patient/pat-batch-put'), 404);
+  });
+});
+
+describe('read-only', () => {
+  const writes: { name: string; path: string; init: RequestInit }[] = [
+    { name: 'PUT a resource', path: '/Patient/pat-mgus', init: { method: 'PUT', headers: FHIR_JSON, body: '{"resourceType":"Patient","id":"pat-mgus"}' } },
+    { name: 'DELETE a resource', path: '/Patient/pat-mgus', init: { method: 'DELETE' } },
+    { name: 'PATCH a resource', path: '/Patient/pat-mgus', init: { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: '[]' } },
+    { name: 'POST (create) a resource', path: '/Patient', init: { method: 'POST', headers: FHIR_JSON, body: '{"resourceType":"Patient"}' } },
+    { name: 'conditional DELETE', path: '/Observation?patient=pat-mgus', init: { method: 'DELETE' } },
+  ];
+
+  it.each(writes)('$name -> 405 OperationOutcome with Allow', async ({ path, init }) => {
+    const answer = await call(path, init);
+    expectOutcome(answer, 405);
+    expect(answer.headers.get('allow')).toBe('GET, POST, OPTIONS');
+  });
+
+  it('still has the patient that the writes named', async () => {
+    expect((await call<Patient>('/Patient/pat-mgus')).body.id).toBe('pat-mgus');
+    expect((await call<Bundle>('/Observation?patient=pat-mgus&_summary=count')).body.total).toBeGreaterThan(0);
+  });
+});
+
+describe('CORS for pages on this machine', () => {
+  const LOCAL_PAGE = 'http://localhost:8080';
+
+  it('answers a preflight from a loopback origin with 204, the origin and Authorization allowed', async () => {
+    const res = await fetch(`${server.baseUrl}/Patient/pat-mgus`, {
+      method: 'OPTIONS',
+      headers: { Origin: LOCAL_PAGE, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,accept' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(LOCAL_PAGE);
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toContain('authorization');
+    expect(res.headers.get('access-control-allow-methods')).toContain('GET');
+    expect(res.headers.get('vary')).toContain('Origin');
+  });
+
+  it.each(['http://127.0.0.1:3000', 'http://[::1]:8000', 'https://localhost'])('allows %s to read a resource', async (origin) => {
+    const res = await fetch(`${server.baseUrl}/Patient/pat-mgus`, { headers: { Origin: origin, Authorization: 'Bearer x' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
+  it.each(['https://sandbox.example.org', 'http://localhost.example.org', 'http://127.0.0.1.example.org:80', 'null'])(
+    'gives %s no CORS headers, preflight or read',
+    async (origin) => {
+      const preflight = await fetch(`${server.baseUrl}/Patient/pat-mgus`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      const read = await fetch(`${server.baseUrl}/Patient/pat-mgus`, { headers: { Origin: origin } });
+      expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    },
+  );
 });
 
 describe('bad input never crashes the server', () => {
@@ -347,8 +419,6 @@ describe('bad input never crashes the server', () => {
     { name: 'quantity search', path: '/Observation?value-quantity=gt5', status: 400 },
     { name: 'chained search', path: '/Observation?patient.name=x', status: 400 },
     { name: 'unsupported modifier', path: '/Observation?code:text=x', status: 400 },
-    { name: 'DELETE', path: '/Patient/pat-mgus', init: { method: 'DELETE' }, status: 404 },
-    { name: 'PUT', path: '/Patient/pat-mgus', init: { method: 'PUT', body: '{}' }, status: 404 },
     {
       name: 'invalid JSON batch',
       path: '',
@@ -439,5 +509,37 @@ describe('close', () => {
   it('rejects when the port is taken', async () => {
     const port = Number(new URL(server.baseUrl).port);
     await expect(startDemoFhirServer({ port, loadFixtures: false })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe('loopback only', () => {
+  it.each(['0.0.0.0', '::', '192.0.2.10', 'example.org'])('refuses to bind %s', async (host) => {
+    await expect(startDemoFhirServer({ host, loadFixtures: false })).rejects.toThrow(/only binds a loopback address/);
+  });
+});
+
+describe('bounded caches', () => {
+  function metadataWithHost(hostHeader: string): Promise<{ status: number; body: CapabilityStatement }> {
+    const { port } = new URL(server.baseUrl);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/fhir/metadata', headers: { Host: hostHeader } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as CapabilityStatement }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('answers each of 100 Host headers with its own base URL while keeping a bounded cache', async () => {
+    for (let i = 0; i < 100; i++) {
+      const answer = await metadataWithHost(`host-${i}.test:8081`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.implementation?.url).toBe(`http://host-${i}.test:8081/fhir`);
+    }
+    // An insane Host header falls back to the server's own base.
+    expect((await metadataWithHost(`${'a'.repeat(300)}.test`)).body.implementation?.url).toBe(server.baseUrl);
   });
 });

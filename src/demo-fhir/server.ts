@@ -1,13 +1,17 @@
 import { createServer } from 'node:http';
+import cors from 'cors';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getStatus, isOk, isResourceType } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { FhirRequest } from '@medplum/fhir-router';
 import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { isLoopbackHost } from '../config.js';
+import { BoundedMap } from './bounded-map.js';
 import { buildCapabilityStatement } from './capability.js';
 import { ensureFhirDefinitionsIndexed } from './definitions.js';
-import { loadFixtureBundles } from './fixtures.js';
+import { fixtureSetFor } from './fixture-set.js';
+import { isLoopbackOrigin } from './loopback.js';
 import { DemoFhirError, badRequest, fhirError, notFound, operationOutcome } from './outcomes.js';
 import { expandBareReferences, prepareSearch } from './search-query.js';
 import type { PreparedSearch, QueryPair } from './search-query.js';
@@ -21,7 +25,7 @@ export interface DemoFhirServer {
 }
 
 export interface DemoFhirServerOptions {
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1; must be a loopback address (the server needs no token). */
   host?: string;
   /** Default 0 (an ephemeral port). */
   port?: number;
@@ -29,6 +33,11 @@ export interface DemoFhirServerOptions {
   fixturesDir?: string;
   /** Default true. */
   loadFixtures?: boolean;
+  /**
+   * Tests only, default false: accept transaction Bundles, standing in for a writable server such
+   * as HAPI FHIR (the fixture loader's tests). The demo server as `npm start` runs it never does.
+   */
+  acceptTransactions?: boolean;
 }
 
 const BASE_PATH = 'fhir';
@@ -36,14 +45,28 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 // Links in Bundles follow the Host the client used (e.g. a compose service name), when it is sane.
-const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+// One CapabilityStatement per base URL clients used; any Host header makes a new one.
+const CAPABILITY_CACHE_ENTRIES = 16;
+// Read-only: searches and reads, also inside a batch; nothing that writes.
+const ALLOW = 'GET, POST, OPTIONS';
+
+const corsForLocalPages = cors({
+  origin: (origin, callback) => callback(null, isLoopbackOrigin(origin)),
+  methods: ['GET', 'POST'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer', 'If-None-Match', 'Cache-Control', 'X-Requested-With'],
+  exposedHeaders: ['ETag', 'Last-Modified', 'Location'],
+  maxAge: 600,
+  optionsSuccessStatus: 204,
+});
 
 interface ServerContext {
   router: FhirRouter;
   repo: MemoryRepository;
   baseUrl: string;
   startedAt: string;
-  capability: Map<string, CapabilityStatement>;
+  capability: BoundedMap<string, CapabilityStatement>;
+  acceptTransactions: boolean;
 }
 
 interface Reply {
@@ -75,6 +98,10 @@ function splitPath(rawPath: string): string[] {
   } catch {
     throw badRequest('Malformed percent-encoding in the request path');
   }
+}
+
+function readOnly(text: string): DemoFhirError {
+  return fhirError(405, 'not-supported', text);
 }
 
 function requireResourceType(type: string): string {
@@ -194,10 +221,12 @@ async function batch(ctx: ServerContext, req: IncomingMessage): Promise<Reply> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Body must be a Bundle');
   const bundle = body as Bundle;
   if (bundle.resourceType !== 'Bundle') throw badRequest('Body must be a Bundle');
-  if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
-    throw badRequest('Only batch and transaction Bundles can be posted to the base');
-  }
+  if (bundle.type === 'transaction' && !ctx.acceptTransactions) throw readOnly('Transactions are refused: the demo FHIR server is read-only');
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest('Only batch Bundles (of searches and reads) can be posted to the base');
   if (!Array.isArray(bundle.entry)) throw badRequest('Bundle has no entries');
+  if (bundle.type === 'batch' && bundle.entry.some((entry) => entry?.request?.method !== undefined && entry.request.method !== 'GET')) {
+    throw readOnly('Batch entries other than GET are refused: the demo FHIR server is read-only');
+  }
   expandSearchEntries(bundle);
   const result = await callRouter(ctx, routerRequest('POST', '', {}, bundle));
   return { status: 200, body: result };
@@ -232,6 +261,7 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Reply> {
   if (segments[0] !== BASE_PATH) throw notFound('Unknown route');
   const [first, second, ...more] = segments.slice(1);
 
+  if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') throw readOnly(`${method} is refused: the demo FHIR server is read-only`);
   if (first === undefined) {
     if (method === 'POST') return batch(ctx, req);
   } else if (more.length === 0 && second === undefined) {
@@ -239,6 +269,7 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Reply> {
     if (method === 'GET') {
       return search(ctx, req, requireResourceType(first), [...new URLSearchParams(rawQuery)] as QueryPair[]);
     }
+    if (method === 'POST') throw readOnly('Creating resources is refused: the demo FHIR server is read-only');
   } else if (more.length === 0 && second !== undefined) {
     if (method === 'POST' && second === '_search') return searchByPost(ctx, req, requireResourceType(first), rawQuery);
     if (method === 'GET' && second === '_search') {
@@ -255,6 +286,7 @@ function send(res: ServerResponse, reply: Reply): void {
     'Content-Type': FHIR_JSON,
     'Content-Length': String(Buffer.byteLength(payload)),
     ...(reply.status === 413 ? { Connection: 'close' } : {}),
+    ...(reply.status === 405 ? { Allow: ALLOW } : {}),
     ...reply.headers,
   });
   res.end(payload);
@@ -267,6 +299,19 @@ function errorReply(err: unknown): Reply {
 }
 
 function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): void {
+  // Browser pages on this machine (the CDS Hooks sandbox run locally) get CORS headers and their
+  // preflight answered; any other OPTIONS is answered here without them.
+  corsForLocalPages(req, res, () => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { Allow: ALLOW, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    respond(ctx, req, res);
+  });
+}
+
+function respond(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): void {
   route(ctx, req)
     .catch(errorReply)
     .then((reply) => {
@@ -323,20 +368,22 @@ function urlHost(host: string, address: AddressInfo): string {
  * fixture Bundles (unless `loadFixtures: false`), then listens. Resolves once it answers requests.
  */
 export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Promise<DemoFhirServer> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new Error(`The demo FHIR server only binds a loopback address, not ${host}`);
   await ensureFhirDefinitionsIndexed();
   const repo = new MemoryRepository();
   const router = new FhirRouter();
   if (opts.loadFixtures ?? true) {
-    await loadBundles({ router, repo }, loadFixtureBundles(opts.fixturesDir));
+    await loadBundles({ router, repo }, fixtureSetFor(new Date(), opts.fixturesDir).bundles);
   }
 
-  const host = opts.host ?? '127.0.0.1';
   const ctx: ServerContext = {
     router,
     repo,
     baseUrl: '',
     startedAt: new Date().toISOString(),
-    capability: new Map(),
+    capability: new BoundedMap(CAPABILITY_CACHE_ENTRIES),
+    acceptTransactions: opts.acceptTransactions ?? false,
   };
   const server = createServer((req, res) => handle(ctx, req, res));
   await listen(server, opts.port ?? 0, host);
