@@ -30,7 +30,7 @@ export function startDemoFhirProcess(opts: { host: string; port: number; timeout
   const child: ChildProcess = fork(ENTRY, [], {
     env: { ...process.env, DEMO_FHIR_HOST: opts.host, DEMO_FHIR_PORT: String(opts.port) },
     // A debugger flag of the service would make the child fight for the same inspector port.
-    execArgv: [...process.execArgv.filter((arg) => !arg.startsWith('--inspect')), '--expose-gc'],
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--inspect')),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -29,9 +29,6 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  // Indexing the FHIR definitions leaves about 100 MB of parsed JSON behind; one full collection
-  // now returns it to the system instead of keeping it resident (the parent forks us with --expose-gc).
-  (globalThis as { gc?: () => void }).gc?.();
   let stopping = false;
   const stop = () => {
     if (stopping) return;
