@@ -105,7 +105,7 @@ describe('npm start with the demo FHIR server (the default on loopback)', () => 
     const demoPid = Number(event(svc, 'demo-fhir.started')?.pid);
     expect(demoPid).toBeGreaterThan(0);
     expect(demoPid).not.toBe(svc.pid);
-    // The definitions' parsed JSON is collected once the server is up (about 200 MB resident without).
+    // A bound on the demo process's resident memory (README "Start-up and memory").
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${demoPid}/status`, 'utf8'))?.[1];
     expect(Number(rss) / 1024).toBeLessThan(320);
     const res = await fetch(`http://127.0.0.1:${demoPort}/fhir/Patient/pat-mgus`);
