@@ -75,6 +75,27 @@ export interface MedicationEntry {
   occurredAt?: Date;
   /** Dose per administration in canonical units when stated (mg, or as coded). */
   dose?: { value: number; unit: string };
+  /** How often and for how long (first dosage instruction), when stated. */
+  timing?: DosageTiming;
+  /** Concepts of the stated reasons (reasonCode, R5 reason, reasonReference display). */
+  reasons?: string[];
+  /** Free text of the reasons and the dosage (lower case), for rules that must read the indication. */
+  reasonText?: string;
+}
+
+/** Dosage timing as ordered (Timing.repeat and the dosage text), for rules that depend on the schedule. */
+export interface DosageTiming {
+  /** Administrations per period (`frequency`, or `frequencyMax` when only that is given). */
+  frequency?: number;
+  period?: number;
+  /** UCUM-like Timing unit: s, min, h, d, wk, mo, a. */
+  periodUnit?: string;
+  /** Total duration of the course (`boundsDuration`), in days when convertible. */
+  boundsDays?: number;
+  /** Number of administrations of the course (`count`). */
+  count?: number;
+  /** Dosage text (`dosageInstruction.text`, patientInstruction), as a fallback for the schedule. */
+  text?: string;
 }
 
 export interface ConditionEntry {
