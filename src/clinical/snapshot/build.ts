@@ -10,6 +10,7 @@ import { groupNewestFirst, readObservation } from './labs.js';
 import { medicationIndex, newestFirst, readMedication, type MedicationLookup } from './medications.js';
 import {
   breastfeedingStatus,
+  HCG_QUANTITATIVE,
   observationStatesNoChildbearingPotential,
   pregnancyStatus,
   recordedNoChildbearingPotential,
@@ -138,11 +139,13 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
   });
 
   const codedObservations = groupNewestFirst(coded);
+  const labsByConcept = groupNewestFirst(labs);
   const noChildbearingPotential = observedNoChildbearingPotential || recordedNoChildbearingPotential(conditions, procedures);
   const facts = {
     ...(gender ? { gender } : {}),
     ...(ageYears !== undefined ? { ageYears } : {}),
     codedObservations,
+    hcgQuantitative: labsByConcept[HCG_QUANTITATIVE] ?? [],
     conditions,
     noChildbearingPotential,
     now,
@@ -153,7 +156,7 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
     ...(gender ? { gender } : {}),
     ...(birthDate ? { birthDate } : {}),
     ...(ageYears !== undefined ? { ageYears } : {}),
-    labs: groupNewestFirst(labs),
+    labs: labsByConcept,
     codedObservations,
     medications: newestFirst(medications),
     administrations: newestFirst(administrations),

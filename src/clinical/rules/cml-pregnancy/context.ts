@@ -1,7 +1,7 @@
-import type { CodedObservation, DataDomain, DraftOrder, Hook, Indicator, PatientSnapshot, ProcedureEntry, UsedValue } from '../../types.js';
-import { PREGNANCY_STATUS_WINDOW_DAYS } from '../../snapshot/pregnancy.js';
+import type { CodedObservation, DataDomain, DraftOrder, Hook, Indicator, MedicationEntry, PatientSnapshot, ProcedureEntry, UsedValue } from '../../types.js';
+import { HCG_POSITIVE_ABOVE_IU_L, HCG_QUANTITATIVE, PREGNANCY_STATUS_WINDOW_DAYS } from '../../snapshot/pregnancy.js';
 import { currentConditions } from '../support/conditions.js';
-import { draftsWith } from '../support/medications.js';
+import { currentMedications, draftsWith } from '../support/medications.js';
 import { sourceOf } from '../support/refs.js';
 import { isValidDate } from '../support/time.js';
 
@@ -46,6 +46,18 @@ const PREGNANT_ANSWERS = ['answer:pregnant', 'answer:present'];
 const BREASTFEEDING_ANSWERS = ['answer:breastfeeding', 'answer:present'];
 const POSITIVE_ANSWERS = ['answer:positive', 'answer:present'];
 const DAY_MS = 86_400_000;
+
+/** Medication domains read for an active TKI on patient-view. */
+export const MEDICATION_DOMAINS: readonly DataDomain[] = ['medicationRequests', 'medicationStatements'];
+
+/** TKI requests or statements on record that are being given now (active or on hold). */
+export function activeTkis(snapshot: PatientSnapshot): MedicationEntry[] {
+  return currentMedications(snapshot, TKI_CONCEPTS);
+}
+
+export function medicationValue(m: MedicationEntry, concept: string): UsedValue {
+  return { concept, value: m.display, ...(m.date ? { date: m.date } : {}), source: sourceOf(m.ref) };
+}
 
 /** Selected drafts (order-select) or every draft (order-sign) carrying one of `concepts`, one per ref. */
 export function focusDrafts(snapshot: PatientSnapshot, concepts: readonly string[]): DraftOrder[] {
@@ -106,6 +118,11 @@ export function pregnancyEvidence(snapshot: PatientSnapshot, now: Date): UsedVal
   out.push(...conditionValues(snapshot, 'cond:pregnancy'));
   for (const hcg of snapshot.codedObservations['obs:hcg'] ?? []) {
     if (withinWindow(hcg, now) && hcg.valueConcepts.some((v) => POSITIVE_ANSWERS.includes(v))) out.push(observationValue(EVIDENCE_HCG_POSITIVE, hcg));
+  }
+  for (const l of snapshot.labs[HCG_QUANTITATIVE] ?? []) {
+    if (calendarDays(l.effective, now) <= PREGNANCY_STATUS_WINDOW_DAYS && l.value > HCG_POSITIVE_ABOVE_IU_L) {
+      out.push({ concept: HCG_QUANTITATIVE, value: l.value, unit: l.unit, date: l.effective, source: l.source });
+    }
   }
   return out;
 }
