@@ -144,10 +144,9 @@ function antibodyDraftFinding(snapshot: PatientSnapshot, ctx: EvaluationContext,
     missing: [],
     criteriaMet: [CRITERIA.gapBelow28],
     indicator: ab.indicator(ctx),
-    suggestions: [
-      { template: 'remove-antibody-draft', targetRef: draft.ref },
-      { template: 'postpone-harvest', targetRef: nearest.request.ref, params: { earliestDate: earliest, status: nearest.request.status ?? 'active' } },
-    ],
+    // Hold the antibody, keep the harvest: «det er vanskeligere å høste etter for lang behandling med
+    // et CD38-antistoffinneholdende regime», so moving the harvest later is not the safe default.
+    suggestions: [{ template: 'remove-antibody-draft', targetRef: draft.ref }],
   };
 }
 
