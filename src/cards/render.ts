@@ -45,6 +45,7 @@ const DOMAIN_LABELS: Record<DataDomain, LocalizedText> = {
   medicationStatements: { nb: 'legemiddellisten', en: 'medication list' },
   procedures: { nb: 'prosedyrer', en: 'procedures' },
   serviceRequests: { nb: 'rekvisisjoner', en: 'service requests' },
+  immunizations: { nb: 'vaksinasjoner', en: 'immunizations' },
 };
 
 const UI: Record<Locale, Record<'valuesUsed' | 'criteriaMet' | 'criteriaNotMet' | 'missing' | 'proposal' | 'source', string>> = {

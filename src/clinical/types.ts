@@ -18,7 +18,8 @@ export type DataDomain =
   | 'medicationAdministrations'
   | 'medicationStatements'
   | 'procedures'
-  | 'serviceRequests';
+  | 'serviceRequests'
+  | 'immunizations';
 
 /** A reference to the FHIR resource a value came from, for the card detail and the audit. */
 export interface SourceRef {
@@ -56,6 +57,8 @@ export type MedicationSource =
   | 'MedicationRequest'
   | 'MedicationAdministration'
   | 'MedicationStatement'
+  /** A vaccination given (FHIR Immunization), kept with the administrations. */
+  | 'Immunization'
   | 'draft';
 
 /** A medication on record or in the current order session, with the concepts it matched. */
@@ -148,7 +151,7 @@ export interface PatientSnapshot {
   codedObservations: Record<string, CodedObservation[]>;
   /** Medications on record (requests, statements), any status; rules filter by status. */
   medications: MedicationEntry[];
-  /** Administrations, newest first. */
+  /** Administrations and vaccinations given (Immunization), newest first. */
   administrations: MedicationEntry[];
   conditions: ConditionEntry[];
   procedures: ProcedureEntry[];

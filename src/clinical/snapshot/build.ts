@@ -7,7 +7,7 @@ import { readCondition, readProcedure } from './conditions.js';
 import { readDraftOrders } from './drafts.js';
 import { belongsToPatient, isRecord, records, resourceRef, str, type Json } from './fhir.js';
 import { groupNewestFirst, readObservation } from './labs.js';
-import { medicationIndex, newestFirst, readMedication, type MedicationLookup } from './medications.js';
+import { medicationIndex, newestFirst, readImmunization, readMedication, type MedicationLookup } from './medications.js';
 import {
   breastfeedingStatus,
   HCG_QUANTITATIVE,
@@ -127,6 +127,11 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
         }
         case 'MedicationAdministration': {
           const entry = readMedication(resource, ref, 'MedicationAdministration', lookup);
+          if (entry) administrations.push(entry);
+          break;
+        }
+        case 'Immunization': {
+          const entry = readImmunization(resource, ref, terminology);
           if (entry) administrations.push(entry);
           break;
         }

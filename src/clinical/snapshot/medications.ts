@@ -228,6 +228,33 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
   };
 }
 
+const VACCINE_CLASS = 'class:vaccine';
+
+/**
+ * A FHIR Immunization (R4/R5 `occurrenceDateTime`, STU3/DSTU2 `date`) as a given vaccination. Every
+ * Immunization is a vaccine, whatever its code; the code adds the vaccine type (live, ...).
+ * Undefined when entered in error; `not-done` is kept with its status (the rules skip it).
+ */
+export function readImmunization(resource: Json, ref: string, terminology: Terminology): MedicationEntry | undefined {
+  if (resource.resourceType !== 'Immunization') return undefined;
+  const status = str(resource.status);
+  if (status && EXCLUDED_STATUS.has(status)) return undefined;
+  // STU3 `notGiven: true` is R4 status not-done.
+  const effectiveStatus = resource.notGiven === true ? 'not-done' : status;
+  const concepts = new Set(terminology.matchCodeableConcept(resource.vaccineCode));
+  concepts.add(VACCINE_CLASS);
+  const at = firstDate(resource.occurrenceDateTime, resource.date, resource.recorded);
+  const display = conceptText(resource.vaccineCode) ?? terminology.display(VACCINE_CLASS, 'nb');
+  return {
+    ref,
+    source: 'Immunization',
+    concepts: [...concepts],
+    display,
+    ...(effectiveStatus ? { status: effectiveStatus } : {}),
+    ...(at ? { date: at, occurredAt: at } : {}),
+  };
+}
+
 /** Newest first by when given/taken, else by date; undated entries last, in input order. */
 export function newestFirst(entries: MedicationEntry[]): MedicationEntry[] {
   const time = (e: MedicationEntry): number | undefined => (e.occurredAt ?? e.date)?.getTime();
