@@ -3,6 +3,7 @@
 import type { CodedObservation, ConditionEntry, LabValue, MedicationEntry, PatientSnapshot, ProcedureEntry } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
 import type { SnapshotInput } from './input.js';
+import { clinicalDateParts } from '../day.js';
 import { readCondition, readProcedure } from './conditions.js';
 import { readDraftOrders } from './drafts.js';
 import { belongsToPatient, isRecord, records, resourceRef, str, type Json } from './fhir.js';
@@ -23,15 +24,13 @@ function lastDayOfMonth(year: number, month: number): number {
 }
 
 function wholeYears(year: number, month: number, day: number, now: Date): number {
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth() + 1;
-  const d = now.getUTCDate();
+  const { year: y, month: m, day: d } = clinicalDateParts(now);
   // Born 29 February: a year is complete on 1 March in common years.
   return y - year - (m < month || (m === month && d < day) ? 1 : 0);
 }
 
 /**
- * A.0.7: whole years at `now` (UTC calendar date). A partial birth date (YYYY or YYYY-MM) gives an
+ * A.0.7: whole years at `now` (clinical calendar date, CDS_TIME_ZONE). A partial birth date (YYYY or YYYY-MM) gives an
  * age only when every possible birth day gives the same age; otherwise undefined.
  */
 export function ageYearsAt(birthDate: string | undefined, now: Date): number | undefined {

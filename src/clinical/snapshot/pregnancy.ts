@@ -14,6 +14,7 @@
 // (surgery or menopause do not end lactation that has already started).
 import type { BreastfeedingStatus, CodedObservation, ConditionEntry, LabValue, PregnancyStatus, ProcedureEntry } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
+import { calendarDaysBetween } from '../day.js';
 import { isActiveCondition } from './conditions.js';
 import { list, statusCode, str, type Json } from './fhir.js';
 
@@ -27,7 +28,6 @@ export const HCG_POSITIVE_ABOVE_IU_L = 25;
 export const HCG_NEGATIVE_BELOW_IU_L = 5;
 export const HCG_QUANTITATIVE = 'lab:hcg-quantitative';
 
-const DAY_MS = 86_400_000;
 
 export const NO_CHILDBEARING_POTENTIAL_CONCEPTS = ['cond:menopause', 'cond:hysterectomy', 'cond:oophorectomy-bilateral'];
 
@@ -54,11 +54,6 @@ function says(observation: CodedObservation | undefined, answers: string[]): boo
   return observation !== undefined && observation.valueConcepts.some((v) => answers.includes(v));
 }
 
-/** Whole calendar days (UTC) from `then` to `now`: a date-only status of 30 days ago counts all day. */
-function calendarDaysBetween(then: Date, now: Date): number {
-  const day = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
-  return day(now) - day(then);
-}
 
 function recent(observations: CodedObservation[] | undefined, now: Date): CodedObservation[] {
   return (observations ?? []).filter((o) => calendarDaysBetween(o.effective, now) <= PREGNANCY_STATUS_WINDOW_DAYS);
