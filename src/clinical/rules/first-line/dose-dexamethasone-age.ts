@@ -28,7 +28,7 @@ const NON_REGIMEN_REASONS = ['cond:hypercalcaemia', 'cond:spinal-cord-compressio
 const NON_REGIMEN_TEXT = /premed|forbehandl|hyperkal[sc]|hypercalc|ryggmarg|medull|cord compression|kompresjon|antiemet|kvalme|nausea|ødem|oedema|edema/;
 /** Written schedules: a weekly pulse, or a daily / single / few-day course (proposal: text patterns). */
 const WEEKLY_TEXT = /ukentlig|hver uke|en gang (per|i) uke|1 ?x ?(per|\/|i) ?uke|weekly|once a week|every week|dag 1, ?8, ?15|days? 1, ?8, ?15/;
-const SHORT_TEXT = /daglig|daily|x ?1|engangs|single dose|stat|umiddelbart|immediately|opptil \d+ dag|up to \d+ day|for \d+ days|i \d+ dager/;
+const SHORT_TEXT = /daglig|daily|x ?1\b|engangs|single dose|\bstat\b|umiddelbart|immediately|opptil \d+ dag|up to \d+ day|for \d+ days|i \d+ dager/;
 /** A dose interval of 6–8 days is the weekly pulse of the regimen tables (days 1, 8, 15, 22). */
 const WEEKLY_INTERVAL_DAYS = { min: 6, max: 8 };
 /** Courses of at most 4 doses or 4 days are short (emergency) courses: «40 mg daglig i opptil 4 dager». */
