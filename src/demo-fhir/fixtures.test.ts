@@ -101,7 +101,8 @@ describe('fixture files', () => {
     const present = new Set(resources(bundle).map((r) => `${r.resourceType}/${r.id}`));
     for (const reference of collectReferences(bundle)) expect(present).toContain(reference);
     for (const resource of resources(bundle)) {
-      const subject = (resource as { subject?: { reference?: string } }).subject;
+      // Immunization names its patient in `patient`, every other resource in `subject`.
+      const subject = (resource as { subject?: { reference?: string }; patient?: { reference?: string } }).subject ?? (resource as { patient?: { reference?: string } }).patient;
       if (resource.resourceType !== 'Patient' && resource.resourceType !== 'Medication') {
         expect(subject?.reference).toBe(`Patient/${patientId}`);
       }

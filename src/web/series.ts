@@ -13,7 +13,7 @@ import {
   type Series,
 } from '../clinical/rules/response/context.js';
 import { classifyResponse } from '../clinical/rules/response/response-category.js';
-import { isValidDate, utcDay } from '../clinical/rules/support/time.js';
+import { isValidDate, clinicalDay } from '../clinical/rules/support/time.js';
 
 // What the page plots for a patient with response cards: the M-protein and free light chain series
 // exactly as the response rules read them (src/clinical/rules/response/context.ts: canonical units,
@@ -73,7 +73,7 @@ function treatmentsOf(snapshot: PatientSnapshot, terminology: Terminology, now: 
   }
   const byDay = new Map<number, { date: Date; drugs: string[] }>();
   for (const [drug, date] of firstByDrug) {
-    const day = utcDay(date);
+    const day = clinicalDay(date);
     const entry = byDay.get(day) ?? { date, drugs: [] };
     entry.drugs.push(drug);
     byDay.set(day, entry);
@@ -100,10 +100,10 @@ export function responseSeries(snapshot: PatientSnapshot, terminology: Terminolo
 
   // The category as the rule would have given it at the end of each measurement day (or now).
   const days = new Set<number>();
-  for (const s of series) for (const p of s.points) days.add(utcDay(new Date(p.date)));
+  for (const s of series) for (const p of s.points) days.add(clinicalDay(new Date(p.date)));
   const categories = start
     ? [...days]
-        .filter((day) => day >= utcDay(start))
+        .filter((day) => day >= clinicalDay(start))
         .sort((a, b) => a - b)
         .map((day) => {
           const at = new Date(Math.min((day + 1) * DAY_MS - 1, now.getTime()));

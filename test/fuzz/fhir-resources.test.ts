@@ -175,6 +175,7 @@ const prefetch = fc.record({
   medicationAdministrations: prefetchValue(medicationRequest(fc.constantFrom('completed', 'in-progress')).map((r) => ({ ...(r as object), resourceType: 'MedicationAdministration' }))),
   procedures: prefetchValue(fc.record({ resourceType: fc.constant('Procedure'), id: fc.uuid(), code: fc.record({ coding: fc.array(coding(CONDITION_CODINGS), { maxLength: 1 }) }), performedDateTime: oddDate, status: fc.constantFrom('completed', 'x') }, { requiredKeys: ['resourceType'] })),
   serviceRequests: prefetchValue(fc.record({ resourceType: fc.constant('ServiceRequest'), id: fc.uuid(), code: fc.record({ coding: fc.array(coding(LAB_CODINGS), { maxLength: 1 }) }), authoredOn: oddDate, status: fc.constantFrom('active', 'x') }, { requiredKeys: ['resourceType'] })),
+  immunizations: prefetchValue(fc.record({ resourceType: fc.constant('Immunization'), id: fc.uuid(), vaccineCode: fc.record({ coding: fc.array(coding(DRUG_CODINGS), { maxLength: 1 }), text: oddString }, { requiredKeys: [] }), occurrenceDateTime: oddDate, status: fc.constantFrom('completed', 'not-done', 'entered-in-error', 'x') }, { requiredKeys: ['resourceType'] })),
 });
 
 const drafts = fc.array(
