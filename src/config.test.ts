@@ -67,3 +67,12 @@ describe('secure default (decideAuth)', () => {
     expect(['0.0.0.0', '10.0.0.1', 'cds.example.no'].some(isLoopbackHost)).toBe(false);
   });
 });
+
+describe('CDS_TIME_ZONE', () => {
+  it('defaults to Europe/Oslo, takes any IANA zone and refuses an unknown one', () => {
+    expect(loadConfig({}).timeZone).toBe('Europe/Oslo');
+    expect(loadConfig({ CDS_TIME_ZONE: 'UTC' }).timeZone).toBe('UTC');
+    expect(() => loadConfig({ CDS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/CDS_TIME_ZONE/);
+  });
+});
+

@@ -1,6 +1,8 @@
 // Every environment variable, parsed and validated in one place. The names are a public contract
 // (README, docker/README.md). Invalid values stop the process at start-up with a clear message.
 
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from './clinical/day.js';
+
 export type AuthMode = 'required' | 'off' | 'auto';
 
 export interface Config {
@@ -28,6 +30,8 @@ export interface Config {
   corsOrigins: string[];
   /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
   workers: number;
+  /** IANA time zone of the clinical calendar day (day counts, card dates). */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {}
@@ -89,7 +93,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
     workers: workersOf(env),
+    timeZone: timeZoneOf(env),
   };
+}
+
+function timeZoneOf(env: NodeJS.ProcessEnv): string {
+  const zone = env.CDS_TIME_ZONE?.trim() || DEFAULT_TIME_ZONE;
+  if (!isValidTimeZone(zone)) throw new ConfigError(`CDS_TIME_ZONE must be an IANA time zone (e.g. ${DEFAULT_TIME_ZONE})`);
+  return zone;
 }
 
 function workersOf(env: NodeJS.ProcessEnv): number {

@@ -3,6 +3,7 @@ import { decideAuth, type Config } from './config.js';
 import { createApp, type AppDeps } from './app.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
+import { setClinicalTimeZone } from './clinical/day.js';
 import { allRules } from './clinical/rules/index.js';
 import { citedSections, loadCardTemplates } from './cards/templates.js';
 import { sectionSlug } from './cards/render.js';
@@ -38,6 +39,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const auth = decideAuth(config, clients.length);
   if (auth.warning) logger.warn({ event: 'startup.auth-warning' }, `!!! ${auth.warning} !!!`);
 
+  // One clinical day for every rule and card date (CDS_TIME_ZONE).
+  setClinicalTimeZone(config.timeZone);
   const terminology = loadTerminology(config.terminologyFile);
   const templates = loadCardTemplates();
   const missingTemplates = allRules.map((r) => r.id).filter((id) => !templates.get(id));

@@ -27,6 +27,7 @@ const DOMAIN_ORDER: DataDomain[] = [
   'medicationAdministrations',
   'procedures',
   'serviceRequests',
+  'immunizations',
 ];
 
 /** Observation kinds whose codes go into the Observation prefetch query. */
@@ -72,6 +73,8 @@ export function prefetchTemplate(domain: DataDomain, terminology: Terminology): 
       return `Procedure?${p}&_count=1000`;
     case 'serviceRequests':
       return `ServiceRequest?${p}&_count=1000`;
+    case 'immunizations':
+      return `Immunization?${p}`;
   }
 }
 

@@ -29,6 +29,8 @@ describe('discovery', () => {
     expect(pv.observations).toMatch(/^Observation\?patient=\{\{context\.patientId\}\}&code=.*http:\/\/loinc\.org\|1952-1.*&_sort=-date/);
     expect(pv.conditions).toBe('Condition?patient={{context.patientId}}');
     expect(pv.medicationRequests).toMatch(/^MedicationRequest\?patient=/);
+    // Vaccinations are read from Immunization (bispecific-vaccination-timing on the order hooks).
+    for (const id of ['heme-order-select', 'heme-order-sign']) expect(byId[id].prefetch.immunizations).toBe('Immunization?patient={{context.patientId}}');
   });
 
   test('is open without a token and answers CORS preflights', async () => {

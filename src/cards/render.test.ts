@@ -435,8 +435,9 @@ describe('formatting helpers', () => {
     expect(formatNumber(0.004, 'en')).toBe('0');
   });
 
-  it('formats dates as YYYY-MM-DD', () => {
-    expect(formatDate(new Date('2025-03-09T23:10:00Z'))).toBe('2025-03-09');
+  it('formats dates as YYYY-MM-DD on the clinical day (Europe/Oslo by default)', () => {
+    expect(formatDate(new Date('2025-03-09T22:10:00Z'))).toBe('2025-03-09');
+    expect(formatDate(new Date('2025-03-09T23:10:00Z'))).toBe('2025-03-10'); // 00:10 in Oslo
     expect(formatDate(new Date('invalid'))).toBeUndefined();
   });
 

@@ -10,6 +10,7 @@ import type {
   UsedValue,
 } from '../clinical/types.js';
 import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
+import { clinicalDate } from '../clinical/day.js';
 import type { Terminology } from '../clinical/terminology/concepts.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
 
@@ -45,6 +46,7 @@ const DOMAIN_LABELS: Record<DataDomain, LocalizedText> = {
   medicationStatements: { nb: 'legemiddellisten', en: 'medication list' },
   procedures: { nb: 'prosedyrer', en: 'procedures' },
   serviceRequests: { nb: 'rekvisisjoner', en: 'service requests' },
+  immunizations: { nb: 'vaksinasjoner', en: 'immunizations' },
 };
 
 const UI: Record<Locale, Record<'valuesUsed' | 'criteriaMet' | 'criteriaNotMet' | 'missing' | 'proposal' | 'source', string>> = {
@@ -94,9 +96,9 @@ export function formatNumber(value: number, locale: Locale): string {
   return locale === 'nb' ? text.replace('.', ',') : text;
 }
 
-/** YYYY-MM-DD (UTC); undefined for an invalid date. */
+/** YYYY-MM-DD, the clinical calendar day (CDS_TIME_ZONE); undefined for an invalid date. */
 export function formatDate(date: Date): string | undefined {
-  return Number.isFinite(date.getTime()) ? date.toISOString().slice(0, 10) : undefined;
+  return Number.isFinite(date.getTime()) ? clinicalDate(date) : undefined;
 }
 
 /** Shortens to at most `max` UTF-16 units without splitting a character, ending with an ellipsis. */

@@ -18,7 +18,8 @@ export type DataDomain =
   | 'medicationAdministrations'
   | 'medicationStatements'
   | 'procedures'
-  | 'serviceRequests';
+  | 'serviceRequests'
+  | 'immunizations';
 
 /** A reference to the FHIR resource a value came from, for the card detail and the audit. */
 export interface SourceRef {
@@ -58,6 +59,8 @@ export type MedicationSource =
   | 'MedicationRequest'
   | 'MedicationAdministration'
   | 'MedicationStatement'
+  /** A vaccination given (FHIR Immunization), kept with the administrations. */
+  | 'Immunization'
   | 'draft';
 
 /** A medication on record or in the current order session, with the concepts it matched. */
@@ -77,6 +80,27 @@ export interface MedicationEntry {
   occurredAt?: Date;
   /** Dose per administration in canonical units when stated (mg, or as coded). */
   dose?: { value: number; unit: string };
+  /** How often and for how long (first dosage instruction), when stated. */
+  timing?: DosageTiming;
+  /** Concepts of the stated reasons (reasonCode, R5 reason, reasonReference display). */
+  reasons?: string[];
+  /** Free text of the reasons and the dosage (lower case), for rules that must read the indication. */
+  reasonText?: string;
+}
+
+/** Dosage timing as ordered (Timing.repeat and the dosage text), for rules that depend on the schedule. */
+export interface DosageTiming {
+  /** Administrations per period (`frequency`, or `frequencyMax` when only that is given). */
+  frequency?: number;
+  period?: number;
+  /** UCUM-like Timing unit: s, min, h, d, wk, mo, a. */
+  periodUnit?: string;
+  /** Total duration of the course (`boundsDuration`), in days when convertible. */
+  boundsDays?: number;
+  /** Number of administrations of the course (`count`). */
+  count?: number;
+  /** Dosage text (`dosageInstruction.text`, patientInstruction), as a fallback for the schedule. */
+  text?: string;
 }
 
 export interface ConditionEntry {
@@ -129,7 +153,7 @@ export interface PatientSnapshot {
   codedObservations: Record<string, CodedObservation[]>;
   /** Medications on record (requests, statements), any status; rules filter by status. */
   medications: MedicationEntry[];
-  /** Administrations, newest first. */
+  /** Administrations and vaccinations given (Immunization), newest first. */
   administrations: MedicationEntry[];
   conditions: ConditionEntry[];
   procedures: ProcedureEntry[];

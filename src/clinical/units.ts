@@ -117,6 +117,16 @@ export const UNIT_ALIASES: Readonly<Record<string, string>> = {
   'IE/mL': '[IU]/mL',
   'IU/ml': '[IU]/mL',
   'IU/mL': '[IU]/mL',
+  // hCG: 1 mIU/mL is 1 IU/L, so the milli-per-millilitre spellings name the same number.
+  'IU/L': '[IU]/L',
+  'IU/l': '[IU]/L',
+  'IE/L': '[IU]/L',
+  'IE/l': '[IU]/L',
+  'mIU/mL': '[IU]/L',
+  'mIU/ml': '[IU]/L',
+  'mIE/mL': '[IU]/L',
+  'mIE/ml': '[IU]/L',
+  'm[IU]/mL': '[IU]/L',
   'U/l': 'U/L',
   'ukat/l': 'ukat/L',
 };
@@ -125,7 +135,7 @@ export const UNIT_ALIASES: Readonly<Record<string, string>> = {
  * Canonical units whose values are compared only when reported in exactly that unit: ucum-lhc would
  * otherwise happily turn 5 % into 0.05 {ratio}, and arbitrary units ([IU]) have no conversion at all.
  */
-const SAME_UNIT_ONLY = new Set(['%', '{ratio}', '{score}', '{INR}', '[IU]/mL']);
+const SAME_UNIT_ONLY = new Set(['%', '{ratio}', '{score}', '{INR}', '[IU]/mL', '[IU]/L']);
 
 /** The UCUM code for a reported unit, via the alias table; undefined when it is not valid UCUM. */
 const normalised = new Map<string, string | undefined>();

@@ -87,6 +87,7 @@ const RESOURCE_TYPE_BY_DOMAIN: Record<DataDomain, string[]> = {
   medicationAdministrations: ['MedicationAdministration'],
   procedures: ['Procedure'],
   serviceRequests: ['ServiceRequest', 'ProcedureRequest'],
+  immunizations: ['Immunization'],
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {

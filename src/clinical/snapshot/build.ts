@@ -3,13 +3,15 @@
 import type { CodedObservation, ConditionEntry, LabValue, MedicationEntry, PatientSnapshot, ProcedureEntry } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
 import type { SnapshotInput } from './input.js';
+import { clinicalDateParts } from '../day.js';
 import { readCondition, readProcedure } from './conditions.js';
 import { readDraftOrders } from './drafts.js';
 import { belongsToPatient, isRecord, records, resourceRef, str, type Json } from './fhir.js';
 import { groupNewestFirst, readObservation } from './labs.js';
-import { medicationIndex, newestFirst, readMedication, type MedicationLookup } from './medications.js';
+import { medicationIndex, newestFirst, readImmunization, readMedication, type MedicationLookup } from './medications.js';
 import {
   breastfeedingStatus,
+  HCG_QUANTITATIVE,
   observationStatesNoChildbearingPotential,
   pregnancyStatus,
   recordedNoChildbearingPotential,
@@ -22,15 +24,13 @@ function lastDayOfMonth(year: number, month: number): number {
 }
 
 function wholeYears(year: number, month: number, day: number, now: Date): number {
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth() + 1;
-  const d = now.getUTCDate();
+  const { year: y, month: m, day: d } = clinicalDateParts(now);
   // Born 29 February: a year is complete on 1 March in common years.
   return y - year - (m < month || (m === month && d < day) ? 1 : 0);
 }
 
 /**
- * A.0.7: whole years at `now` (UTC calendar date). A partial birth date (YYYY or YYYY-MM) gives an
+ * A.0.7: whole years at `now` (clinical calendar date, CDS_TIME_ZONE). A partial birth date (YYYY or YYYY-MM) gives an
  * age only when every possible birth day gives the same age; otherwise undefined.
  */
 export function ageYearsAt(birthDate: string | undefined, now: Date): number | undefined {
@@ -129,6 +129,11 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
           if (entry) administrations.push(entry);
           break;
         }
+        case 'Immunization': {
+          const entry = readImmunization(resource, ref, terminology);
+          if (entry) administrations.push(entry);
+          break;
+        }
         default:
           break;
       }
@@ -138,11 +143,13 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
   });
 
   const codedObservations = groupNewestFirst(coded);
+  const labsByConcept = groupNewestFirst(labs);
   const noChildbearingPotential = observedNoChildbearingPotential || recordedNoChildbearingPotential(conditions, procedures);
   const facts = {
     ...(gender ? { gender } : {}),
     ...(ageYears !== undefined ? { ageYears } : {}),
     codedObservations,
+    hcgQuantitative: labsByConcept[HCG_QUANTITATIVE] ?? [],
     conditions,
     noChildbearingPotential,
     now,
@@ -153,7 +160,7 @@ export function buildSnapshot(input: SnapshotInput, terminology: Terminology, no
     ...(gender ? { gender } : {}),
     ...(birthDate ? { birthDate } : {}),
     ...(ageYears !== undefined ? { ageYears } : {}),
-    labs: groupNewestFirst(labs),
+    labs: labsByConcept,
     codedObservations,
     medications: newestFirst(medications),
     administrations: newestFirst(administrations),

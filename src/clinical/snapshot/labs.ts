@@ -10,6 +10,29 @@ const EXCLUDED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
 const GENETIC_VARIANT = 'obs:genetic-variant';
 const VARIANT_ISCN = 'obs:variant-iscn';
+const GENE_STUDIED = 'obs:gene-studied';
+const VARIANT_HGVS = 'obs:variant-hgvs';
+/** HGNC:11998 is TP53 (catalogue B.3). */
+const TP53_HGNC = /^(hgnc:)?11998$/i;
+
+/**
+ * B.3: a TP53 mutation is a 69548-6 variant with gene studied (48018-6) HGNC:11998 and an HGVS
+ * component. True when both are there; the answer (Present/Absent) is read as for FISH.
+ */
+function isTp53Variant(observation: Json, terminology: Terminology): boolean {
+  let tp53 = false;
+  let hgvs = false;
+  for (const component of records(observation.component)) {
+    const concepts = terminology.matchCodeableConcept(component.code);
+    if (concepts.includes(GENE_STUDIED)) {
+      const cc = component.valueCodeableConcept;
+      const codes = isRecord(cc) ? records(cc.coding).map((c) => str(c.code) ?? '') : [];
+      if (codes.some((c) => TP53_HGNC.test(c.trim()))) tp53 = true;
+    }
+    if (concepts.includes(VARIANT_HGVS) && (isRecord(component.valueCodeableConcept) || str(component.valueString))) hgvs = true;
+  }
+  return tp53 && hgvs;
+}
 
 export interface ObservationReadout {
   labs: LabValue[];
@@ -212,6 +235,11 @@ export function readObservation(observation: Json, terminology: Terminology, sou
     for (const fish of topAnswers.filter((id) => kindOf(id) === 'fish')) addCoded(fish, onlyAnswers([...interpretation]));
     for (const iscn of iscnStrings(observation, terminology)) {
       for (const fish of fishConceptsFromIscn(iscn)) addCoded(fish, onlyAnswers(topAnswers));
+    }
+    if (isTp53Variant(observation, terminology)) {
+      // A reported HGVS change without a Present/Absent answer is the variant found (proposal).
+      const answers = onlyAnswers(topAnswers);
+      addCoded('fish:tp53-mut', answers.length > 0 ? answers : ['answer:present']);
     }
   }
 

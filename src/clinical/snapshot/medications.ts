@@ -1,10 +1,10 @@
 // MedicationRequest (R4/STU3), MedicationOrder (DSTU2), MedicationStatement and MedicationAdministration
 // -> MedicationEntry. The medication may be a CodeableConcept or a reference to a contained, bundled
 // or prefetched Medication; an unresolved reference falls back to its display text.
-import type { MedicationEntry, MedicationSource } from '../types.js';
+import type { DosageTiming, MedicationEntry, MedicationSource } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
 import { convertUnit } from '../units.js';
-import { conceptText, firstDate, isRecord, periodEnd, periodStart, readQuantity, records, str, type Json } from './fhir.js';
+import { conceptText, finiteNumber, firstDate, isRecord, list, periodEnd, periodStart, readQuantity, records, str, type Json } from './fhir.js';
 
 export interface MedicationLookup {
   terminology: Terminology;
@@ -107,6 +107,60 @@ function administrationDose(dosage: unknown): MedicationEntry['dose'] | undefine
   return normaliseDose(dosage.dose) ?? normaliseDose(dosage.quantity);
 }
 
+/** Timing units in days, for a course's total duration. */
+const DAYS_PER_UNIT: Record<string, number> = { s: 1 / 86_400, min: 1 / 1_440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
+
+function durationDays(duration: unknown): number | undefined {
+  const q = readQuantity(duration);
+  if (!q?.unit) return undefined;
+  const perUnit = DAYS_PER_UNIT[q.unit] ?? DAYS_PER_UNIT[{ day: 'd', days: 'd', week: 'wk', weeks: 'wk', hour: 'h', hours: 'h' }[q.unit] ?? ''];
+  return perUnit === undefined ? undefined : q.value * perUnit;
+}
+
+/** The schedule of the first dosage that states one (Timing.repeat), with the dosage text as fallback. */
+function firstTiming(dosages: unknown): DosageTiming | undefined {
+  for (const dosage of records(dosages)) {
+    const out: DosageTiming = {};
+    const timing = isRecord(dosage.timing) ? dosage.timing : undefined;
+    const repeat = timing && isRecord(timing.repeat) ? timing.repeat : undefined;
+    if (repeat) {
+      const frequency = finiteNumber(repeat.frequency) ?? finiteNumber(repeat.frequencyMax);
+      const period = finiteNumber(repeat.period);
+      const periodUnit = str(repeat.periodUnit);
+      const boundsDays = durationDays(repeat.boundsDuration);
+      const count = finiteNumber(repeat.count) ?? finiteNumber(repeat.countMax);
+      if (frequency !== undefined) out.frequency = frequency;
+      if (period !== undefined) out.period = period;
+      if (periodUnit) out.periodUnit = periodUnit;
+      if (boundsDays !== undefined) out.boundsDays = boundsDays;
+      if (count !== undefined) out.count = count;
+    }
+    const texts = [str(dosage.text), str(dosage.patientInstruction), timing ? conceptText(timing.code) : undefined].filter((t): t is string => t !== undefined);
+    if (texts.length > 0) out.text = texts.join(' ');
+    if (Object.keys(out).length > 0) return out;
+  }
+  return undefined;
+}
+
+/** Reasons as concepts and as text: R4 reasonCode, R5 reason (CodeableReference), DSTU2 reasonCodeableConcept, any reasonReference display. */
+function readReasons(resource: Json, terminology: Terminology): { concepts: string[]; text: string } {
+  const concepts = new Set<string>();
+  const texts: string[] = [];
+  const visitConcept = (cc: unknown): void => {
+    for (const id of terminology.matchCodeableConcept(cc)) concepts.add(id);
+    const text = conceptText(cc);
+    if (text) texts.push(text);
+  };
+  for (const cc of [...list(resource.reasonCode), ...list(resource.reasonCodeableConcept)]) visitConcept(cc);
+  for (const r of records(resource.reason)) {
+    if (isRecord(r.concept)) visitConcept(r.concept);
+    else if (isRecord(r.reference)) texts.push(str(r.reference.display) ?? '');
+    else visitConcept(r);
+  }
+  for (const r of [...records(resource.reasonReference)]) texts.push(str(r.display) ?? '');
+  return { concepts: [...concepts], text: texts.filter((t) => t !== '').join(' ').toLowerCase() };
+}
+
 const EXCLUDED_STATUS = new Set(['entered-in-error']);
 
 /** The entry's source for the resource type; undefined for types that are not medication records. */
@@ -139,13 +193,16 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
   let date: Date | undefined;
   let occurredAt: Date | undefined;
   let dose: MedicationEntry['dose'] | undefined;
+  let timing: DosageTiming | undefined;
   if (type === 'MedicationRequest' || type === 'MedicationOrder') {
     date = firstDate(resource.authoredOn, resource.dateWritten);
     dose = firstDose(resource.dosageInstruction);
+    timing = firstTiming(resource.dosageInstruction);
   } else if (type === 'MedicationStatement') {
     date = firstDate(resource.effectiveDateTime, periodStart(resource.effectivePeriod), resource.dateAsserted);
     occurredAt = firstDate(resource.effectiveDateTime, periodEnd(resource.effectivePeriod), periodStart(resource.effectivePeriod));
     dose = firstDose(resource.dosage);
+    timing = firstTiming(resource.dosage);
   } else {
     // R4/STU3 effective[x]; DSTU2 effectiveTime[x].
     const dateTime = resource.effectiveDateTime ?? resource.effectiveTimeDateTime;
@@ -154,6 +211,7 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
     occurredAt = firstDate(dateTime, periodEnd(period), periodStart(period));
     dose = administrationDose(resource.dosage);
   }
+  const reasons = readReasons(resource, lookup.terminology);
 
   return {
     ref,
@@ -164,6 +222,36 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
     ...(date ? { date } : {}),
     ...(occurredAt ? { occurredAt } : {}),
     ...(dose ? { dose } : {}),
+    ...(timing ? { timing } : {}),
+    ...(reasons.concepts.length > 0 ? { reasons: reasons.concepts } : {}),
+    ...(reasons.text ? { reasonText: reasons.text } : {}),
+  };
+}
+
+const VACCINE_CLASS = 'class:vaccine';
+
+/**
+ * A FHIR Immunization (R4/R5 `occurrenceDateTime`, STU3/DSTU2 `date`) as a given vaccination. Every
+ * Immunization is a vaccine, whatever its code; the code adds the vaccine type (live, ...).
+ * Undefined when entered in error; `not-done` is kept with its status (the rules skip it).
+ */
+export function readImmunization(resource: Json, ref: string, terminology: Terminology): MedicationEntry | undefined {
+  if (resource.resourceType !== 'Immunization') return undefined;
+  const status = str(resource.status);
+  if (status && EXCLUDED_STATUS.has(status)) return undefined;
+  // STU3 `notGiven: true` is R4 status not-done.
+  const effectiveStatus = resource.notGiven === true ? 'not-done' : status;
+  const concepts = new Set(terminology.matchCodeableConcept(resource.vaccineCode));
+  concepts.add(VACCINE_CLASS);
+  const at = firstDate(resource.occurrenceDateTime, resource.date, resource.recorded);
+  const display = conceptText(resource.vaccineCode) ?? terminology.display(VACCINE_CLASS, 'nb');
+  return {
+    ref,
+    source: 'Immunization',
+    concepts: [...concepts],
+    display,
+    ...(effectiveStatus ? { status: effectiveStatus } : {}),
+    ...(at ? { date: at, occurredAt: at } : {}),
   };
 }
 

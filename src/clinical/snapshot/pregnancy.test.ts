@@ -96,3 +96,53 @@ describe('breastfeeding status', () => {
     expect(snapshot([], { gender: 'male', birthDate: '1990-01-01' }).breastfeeding).toBe('not-applicable');
   });
 });
+
+describe('pregnancy per contract item 6 in full: ICD-10 Z33, serum hCG 2118-8 and a quantitative hCG', () => {
+  const condition = (system: string, code: string, clinicalStatus = 'active'): unknown => ({
+    resourceType: 'Condition',
+    id: `c-${code}`,
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: clinicalStatus }] },
+    code: { coding: [{ system, code }] },
+  });
+  const quantitative = (value: number, unit: string, days: number): unknown => ({
+    resourceType: 'Observation',
+    id: `q-${value}-${unit}`,
+    status: 'final',
+    code: { coding: [{ system: LOINC, code: '21198-7' }] },
+    effectiveDateTime: daysAgo(days),
+    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+  });
+
+  it.each([
+    ['http://hl7.org/fhir/sid/icd-10', 'Z33'],
+    ['http://hl7.org/fhir/sid/icd-10', 'Z33.1'],
+    ['urn:oid:2.16.578.1.12.4.1.1.7110', 'Z33'],
+    ['urn:oid:2.16.578.1.12.4.1.1.7110', 'Z33.1'],
+  ])('an active Condition %s %s is pregnant', (system, code) => {
+    expect(snapshot([condition(system, code)]).pregnancy).toBe('pregnant');
+    expect(snapshot([condition(system, code, 'resolved')]).pregnancy).toBe('unknown');
+  });
+
+  it('ICD-10-CM Z33.2 (termination of pregnancy encounter) is not read as pregnant', () => {
+    expect(snapshot([condition('http://hl7.org/fhir/sid/icd-10', 'Z33.2')]).pregnancy).toBe('unknown');
+  });
+
+  it('a positive serum hCG (LOINC 2118-8) within 30 days is pregnant; a negative one is not pregnant', () => {
+    const pos = statusObs('h', '2118-8', { valueCodeableConcept: { coding: [{ system: LOINC, code: 'LA6576-8', display: 'Positive' }] } }, daysAgo(3));
+    const posInterp = statusObs('h2', '2118-8', { interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'POS' }] }] }, daysAgo(3));
+    const neg = statusObs('h3', '2118-8', { interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'NEG' }] }] }, daysAgo(3));
+    expect(snapshot([posInterp]).pregnancy).toBe('pregnant');
+    expect(snapshot([neg]).pregnancy).toBe('not-pregnant');
+    expect([snapshot([pos]).pregnancy, snapshot([posInterp]).pregnancy]).toContain('pregnant');
+  });
+
+  it('quantitative serum hCG (LOINC 21198-7): above 25 IU/L pregnant, below 5 IU/L not pregnant, in between unknown (proposal)', () => {
+    expect(snapshot([quantitative(26, '[IU]/L', 2)]).pregnancy).toBe('pregnant');
+    expect(snapshot([quantitative(1200, 'm[IU]/mL', 2)]).pregnancy).toBe('pregnant');
+    expect(snapshot([quantitative(25, '[IU]/L', 2)]).pregnancy).toBe('unknown');
+    expect(snapshot([quantitative(5, '[IU]/L', 2)]).pregnancy).toBe('unknown');
+    expect(snapshot([quantitative(4.9, 'IU/L', 2)]).pregnancy).toBe('not-pregnant');
+    // Older than the 30-day window: no evidence.
+    expect(snapshot([quantitative(26, '[IU]/L', 31)]).pregnancy).toBe('unknown');
+  });
+});

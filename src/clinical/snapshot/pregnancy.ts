@@ -12,8 +12,9 @@
 // a status value such as "unknown" (261665006) or an unrecognised code is not read as "not pregnant".
 // Breastfeeding follows the same pattern with 63895-7 / 413712001 and the age and sex criteria only
 // (surgery or menopause do not end lactation that has already started).
-import type { BreastfeedingStatus, CodedObservation, ConditionEntry, PregnancyStatus, ProcedureEntry } from '../types.js';
+import type { BreastfeedingStatus, CodedObservation, ConditionEntry, LabValue, PregnancyStatus, ProcedureEntry } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
+import { calendarDaysBetween } from '../day.js';
 import { isActiveCondition } from './conditions.js';
 import { list, statusCode, str, type Json } from './fhir.js';
 
@@ -22,8 +23,11 @@ export const PREGNANCY_STATUS_WINDOW_DAYS = 30;
 /** A.0.7 (proposal): childbearing potential from 12 to 55 years. */
 export const CHILDBEARING_AGE_MIN = 12;
 export const CHILDBEARING_AGE_MAX = 55;
+/** Quantitative serum hCG (proposal): above 25 IU/L reads as pregnant, below 5 IU/L as not pregnant. */
+export const HCG_POSITIVE_ABOVE_IU_L = 25;
+export const HCG_NEGATIVE_BELOW_IU_L = 5;
+export const HCG_QUANTITATIVE = 'lab:hcg-quantitative';
 
-const DAY_MS = 86_400_000;
 
 export const NO_CHILDBEARING_POTENTIAL_CONCEPTS = ['cond:menopause', 'cond:hysterectomy', 'cond:oophorectomy-bilateral'];
 
@@ -38,6 +42,8 @@ export interface ReproductiveFacts {
   gender?: string;
   ageYears?: number;
   codedObservations: Record<string, CodedObservation[]>;
+  /** Quantitative serum hCG values (IU/L), newest first. */
+  hcgQuantitative?: LabValue[];
   conditions: ConditionEntry[];
   /** Menopause, hysterectomy or bilateral oophorectomy on record. */
   noChildbearingPotential: boolean;
@@ -48,14 +54,15 @@ function says(observation: CodedObservation | undefined, answers: string[]): boo
   return observation !== undefined && observation.valueConcepts.some((v) => answers.includes(v));
 }
 
-/** Whole calendar days (UTC) from `then` to `now`: a date-only status of 30 days ago counts all day. */
-function calendarDaysBetween(then: Date, now: Date): number {
-  const day = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
-  return day(now) - day(then);
-}
 
 function recent(observations: CodedObservation[] | undefined, now: Date): CodedObservation[] {
   return (observations ?? []).filter((o) => calendarDaysBetween(o.effective, now) <= PREGNANCY_STATUS_WINDOW_DAYS);
+}
+
+function recentLabs(values: LabValue[] | undefined, now: Date): LabValue[] {
+  return [...(values ?? [])]
+    .filter((l) => calendarDaysBetween(l.effective, now) <= PREGNANCY_STATUS_WINDOW_DAYS)
+    .sort((a, b) => b.effective.getTime() - a.effective.getTime());
 }
 
 /** The newest observation, when it is within the window (an older one is not current). */
@@ -76,12 +83,21 @@ export function pregnancyStatus(facts: ReproductiveFacts): PregnancyStatus {
   const { codedObservations, now } = facts;
   const status = latestRecent(codedObservations['obs:pregnancy-status'], now);
   const hcg = recent(codedObservations['obs:hcg'], now);
-  if (says(status, PREGNANT) || hasActiveCondition(facts.conditions, 'cond:pregnancy') || hcg.some((o) => says(o, POSITIVE))) {
+  const quantitative = recentLabs(facts.hcgQuantitative, now);
+  if (
+    says(status, PREGNANT) ||
+    hasActiveCondition(facts.conditions, 'cond:pregnancy') ||
+    hcg.some((o) => says(o, POSITIVE)) ||
+    quantitative.some((l) => l.value > HCG_POSITIVE_ABOVE_IU_L)
+  ) {
     return 'pregnant';
   }
   if (facts.gender === 'male') return 'not-applicable';
   if (outsideChildbearingAge(facts.ageYears) || facts.noChildbearingPotential) return 'not-applicable';
-  if (says(status, NOT_PREGNANT) || hcg.some((o) => says(o, NEGATIVE))) return 'not-pregnant';
+  const newestQuantitative = quantitative[0];
+  if (says(status, NOT_PREGNANT) || hcg.some((o) => says(o, NEGATIVE)) || (newestQuantitative !== undefined && newestQuantitative.value < HCG_NEGATIVE_BELOW_IU_L)) {
+    return 'not-pregnant';
+  }
   return 'unknown';
 }
 

@@ -17,12 +17,23 @@ export const RISK_BONE_MINIMAL_MARROW_PCT = 60;
 /** «i bløtvev med minimal marginfiltrasjon (< 10% plasmaceller i benmarg) har en 20 % risiko» */
 export const RISK_SOFT_TISSUE_MINIMAL_MARROW_PCT = 20;
 
-/** The seed's risk variant: V1 no clonal marrow plasma cells, V2 bone + minimal marrow, V3 soft tissue + minimal marrow. */
-export function spVariant(a: Pick<PcdAssessment, 'bmpc' | 'plasmacytoma'>): { variant: string; risk?: number } {
+/**
+ * The seed's risk variant: V1 no clonal marrow plasma cells, V2 bone + minimal marrow, V3 soft
+ * tissue + minimal marrow. The variants count clonal cells: all marrow plasma cells (11118-7) place
+ * a patient only when there are none; otherwise the clonal fraction (flow/IHC) is needed.
+ */
+export function spVariant(a: Pick<PcdAssessment, 'bmpc' | 'plasmacytoma' | 'clonalBmpc' | 'clonality'>): { variant: string; risk?: number } {
+  const none = { variant: 'no-marrow-involvement', risk: RISK_NO_MARROW_PCT };
+  const minimal =
+    a.plasmacytoma === 'bone'
+      ? { variant: 'bone-minimal-marrow', risk: RISK_BONE_MINIMAL_MARROW_PCT }
+      : { variant: 'soft-tissue-minimal-marrow', risk: RISK_SOFT_TISSUE_MINIMAL_MARROW_PCT };
+  if (a.clonalBmpc !== undefined) return a.clonalBmpc <= 0 ? none : minimal;
+  if (a.bmpc !== undefined && a.bmpc <= 0) return none;
+  if (a.clonality === 'absent') return none;
+  if (a.clonality === 'present') return minimal;
   if (a.bmpc === undefined) return { variant: 'marrow-unknown' };
-  if (a.bmpc <= 0) return { variant: 'no-marrow-involvement', risk: RISK_NO_MARROW_PCT };
-  if (a.plasmacytoma === 'bone') return { variant: 'bone-minimal-marrow', risk: RISK_BONE_MINIMAL_MARROW_PCT };
-  return { variant: 'soft-tissue-minimal-marrow', risk: RISK_SOFT_TISSUE_MINIMAL_MARROW_PCT };
+  return { variant: 'clonality-unknown' };
 }
 
 export function spFindings(a: PcdAssessment | undefined): Finding[] {

@@ -67,6 +67,10 @@ export interface PcdAssessment {
   mde: { C: MdeResult; R: MdeResult; A: MdeResult; B: MdeResult; SLiM: MdeResult };
   mdeStatus: MdeStatus;
   bmpc?: number;
+  /** Clonal marrow plasma cells (% by flow/IHC), when reported; 11118-7 (`bmpc`) counts all plasma cells. */
+  clonalBmpc?: number;
+  /** Clonal plasma cells in the marrow present or absent (flow/IHC), when reported. */
+  clonality?: 'present' | 'absent';
   plasmacytoma?: PlasmacytomaSite;
   values: UsedValue[];
   met: string[];
@@ -231,6 +235,9 @@ function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment 
   const { at, diagnosis } = readPoint(snapshot, now);
   const lab = (concept: string, unit: string): LabValue | undefined => readLab(snapshot, concept, unit, at);
   const bmpc = lab('lab:bmpc', '%');
+  const clonalBmpc = lab('lab:bmpc-clonal', '%');
+  const clonalFinding = readFinding(snapshot, 'obs:bm-clonal-plasma-cells', at);
+  const clonality = clonalFinding?.valueConcepts.includes('answer:absent') ? 'absent' : clonalFinding?.valueConcepts.includes('answer:present') ? 'present' : undefined;
   const serumM = lab('lab:mprotein', 'g/L');
   const urineM = lab('lab:mprotein-urine-24h', 'mg/(24.h)');
   const ratio = lab('lab:flc-ratio', '{ratio}');
@@ -289,7 +296,13 @@ function assessPcdUncached(snapshot: PatientSnapshot, now: Date): PcdAssessment 
     .filter((m) => ORDERABLE_LOINC[m] !== undefined)
     .map((concept) => ({ template: 'order-lab', params: { concept, loinc: ORDERABLE_LOINC[concept] as string } }));
   if (mde.C.status === 'met') suggestions.push({ template: 'order-lab', params: { concept: 'lab:pth', loinc: '2731-8' } });
-  return { ...r, values, suggestions };
+  return {
+    ...r,
+    values: [...values, ...used(clonalBmpc)],
+    suggestions,
+    ...(clonalBmpc ? { clonalBmpc: clonalBmpc.value } : {}),
+    ...(clonality ? { clonality } : {}),
+  };
 }
 
 /** The finding a classify-* rule makes from the shared assessment. */

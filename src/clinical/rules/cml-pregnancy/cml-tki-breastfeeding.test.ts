@@ -1,6 +1,6 @@
 import type { Finding, Hook, PatientSnapshot } from '../../types.js';
 import { cmlTkiBreastfeeding } from './cml-tki-breastfeeding.js';
-import { codedByConcept, coded, condition, context, daysFrom, draftOrder, NOW, procedure, snapshot } from '../support/snapshot-factory.test-support.js';
+import { codedByConcept, coded, condition, context, daysFrom, draftOrder, medication, NOW, procedure, snapshot } from '../support/snapshot-factory.test-support.js';
 import { renderBoth } from '../support/render.test-support.js';
 import { bornForAge, draftRequest, FHIR_NOW, fhirSnapshot, localProcedure, patient, TKI_CODES } from './fhir.test-support.js';
 
@@ -17,7 +17,7 @@ function only(findings: Finding[]): Finding {
 
 describe('cml-tki-breastfeeding', () => {
   it('declares its hooks', () => {
-    expect(cmlTkiBreastfeeding.hooks).toEqual(['order-select', 'order-sign']);
+    expect(cmlTkiBreastfeeding.hooks).toEqual(['patient-view', 'order-select', 'order-sign']);
     expect(cmlTkiBreastfeeding.handlesUnavailable).toBe(true);
   });
 
@@ -111,5 +111,16 @@ describe('cml-tki-breastfeeding cards', () => {
     const ne = renderBoth(unknown, 'order-sign');
     expect(ne.en[0]?.source.topic?.code).toBe('cml-tki-breastfeeding.not-evaluable');
     expect(ne.nb[0]?.summary).toMatch(/ammestatus ukjent/);
+  });
+});
+
+describe('cml-tki-breastfeeding on patient-view', () => {
+  it('breastfeeding + active nilotinib -> the same critical card; on hold counts, stopped or unknown status does not', () => {
+    const f = only(run(snapshot({ breastfeeding: 'breastfeeding', medications: [medication(NILOTINIB, { id: 'n1' })] }), 'patient-view'));
+    expect(f).toMatchObject({ outcome: 'fired', subject: 'patient', params: { drug: 'Nilotinib' }, criteriaMet: ['tki-active', 'breastfeeding'] });
+    expect(renderBoth([f], 'patient-view').nb[0]?.indicator).toBe('critical');
+    expect(run(snapshot({ breastfeeding: 'breastfeeding', medications: [medication(NILOTINIB, { status: 'on-hold' })] }), 'patient-view')).toHaveLength(1);
+    expect(run(snapshot({ breastfeeding: 'breastfeeding', medications: [medication(NILOTINIB, { status: 'stopped' })] }), 'patient-view')).toEqual([]);
+    expect(run(snapshot({ breastfeeding: 'unknown', medications: [medication(NILOTINIB)] }), 'patient-view')).toEqual([]);
   });
 });

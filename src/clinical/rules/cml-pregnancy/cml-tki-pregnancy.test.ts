@@ -1,4 +1,5 @@
 import type { Finding, Hook, PatientSnapshot } from '../../types.js';
+import type { Json } from '../../snapshot/fhir.js';
 import { cmlTkiPregnancy } from './cml-tki-pregnancy.js';
 import { codedByConcept, coded, condition, context, draftOrder, snapshot } from '../support/snapshot-factory.test-support.js';
 import { renderBoth } from '../support/render.test-support.js';
@@ -28,8 +29,8 @@ function only(findings: Finding[]): Finding {
 
 describe('cml-tki-pregnancy', () => {
   it('declares its hooks and needs', () => {
-    expect(cmlTkiPregnancy.hooks).toEqual(['order-select', 'order-sign']);
-    expect(cmlTkiPregnancy.needs).toEqual(['patient', 'observations', 'conditions', 'procedures']);
+    expect(cmlTkiPregnancy.hooks).toEqual(['patient-view', 'order-select', 'order-sign']);
+    expect(cmlTkiPregnancy.needs).toEqual(['patient', 'observations', 'conditions', 'procedures', 'medicationRequests', 'medicationStatements']);
     expect(cmlTkiPregnancy.handlesUnavailable).toBe(true);
   });
 
@@ -206,5 +207,39 @@ describe('cml-tki-pregnancy cards', () => {
       intent: 'order',
       code: { coding: [{ system: 'http://loinc.org', code: '2106-3' }] },
     });
+  });
+});
+
+describe('cml-tki-pregnancy on patient-view: an active TKI in a pregnant woman is the same critical card', () => {
+  const active = (status: string): Json => ({ ...draftRequest('tki-1', TKI_CODES.imatinib as NonNullable<(typeof TKI_CODES)['imatinib']>), status });
+  const records = (answer: 'pregnant' | 'not-pregnant', status = 'active'): Json[] => [CML(), pregnancyStatus('ps', '2026-11-20', answer), active(status)];
+
+  it('declares patient-view and reads the medication lists', () => {
+    expect(cmlTkiPregnancy.hooks).toContain('patient-view');
+    expect(cmlTkiPregnancy.needs).toEqual(expect.arrayContaining(['medicationRequests', 'medicationStatements']));
+  });
+
+  it('pregnant + active imatinib -> critical card naming the drug; stopped or not pregnant -> none', () => {
+    const at = new Date('2026-11-22T10:00:00Z');
+    const f = only(run(fhirSnapshot(patient('female', bornForAge(30)), records('pregnant'), [], { now: at }), 'patient-view', at));
+    expect(f).toMatchObject({ outcome: 'fired', subject: 'patient', criteriaMet: ['tki-active', 'pregnant'], suggestions: [{ template: 'refer-cml-specialist' }] });
+    expect(f.indicator).toBeUndefined();
+    expect(renderBoth([f], 'patient-view').en[0]?.indicator).toBe('critical');
+    expect(run(fhirSnapshot(patient('female', bornForAge(30)), records('pregnant', 'stopped'), [], { now: at }), 'patient-view', at)).toEqual([]);
+    expect(run(fhirSnapshot(patient('female', bornForAge(30)), records('not-pregnant'), [], { now: at }), 'patient-view', at)).toEqual([]);
+  });
+
+  it('pregnancy from a quantitative serum hCG above 25 IU/L is named in the card', () => {
+    const at = new Date('2026-11-22T10:00:00Z');
+    const quantitative: Json = {
+      resourceType: 'Observation',
+      id: 'qhcg',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '21198-7' }] },
+      effectiveDateTime: '2026-11-20',
+      valueQuantity: { value: 800, unit: 'IU/L', system: 'http://unitsofmeasure.org', code: '[IU]/L' },
+    };
+    const f = only(run(fhirSnapshot(patient('female', bornForAge(30)), [CML(), quantitative, active('active')], [], { now: at }), 'patient-view', at));
+    expect(f.values.map((v) => v.concept)).toContain('lab:hcg-quantitative');
   });
 });

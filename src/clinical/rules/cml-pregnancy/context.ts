@@ -1,9 +1,10 @@
-import type { CodedObservation, DataDomain, DraftOrder, Hook, Indicator, PatientSnapshot, ProcedureEntry, UsedValue } from '../../types.js';
-import { PREGNANCY_STATUS_WINDOW_DAYS } from '../../snapshot/pregnancy.js';
+import type { CodedObservation, DataDomain, DraftOrder, Hook, Indicator, MedicationEntry, PatientSnapshot, ProcedureEntry, UsedValue } from '../../types.js';
+import { HCG_POSITIVE_ABOVE_IU_L, HCG_QUANTITATIVE, PREGNANCY_STATUS_WINDOW_DAYS } from '../../snapshot/pregnancy.js';
 import { currentConditions } from '../support/conditions.js';
-import { draftsWith } from '../support/medications.js';
+import { currentMedications, draftsWith } from '../support/medications.js';
 import { sourceOf } from '../support/refs.js';
 import { isValidDate } from '../support/time.js';
+import { calendarDaysBetween, clinicalDayNumber } from '../../day.js';
 
 // What the A.13 rules (CML in pregnancy, ropeginterferon) share: the drugs they watch, the
 // evidence behind the snapshot's pregnancy and breastfeeding status (for the card detail), the
@@ -45,7 +46,18 @@ export const EVIDENCE_HCG_POSITIVE = 'hcg-positive';
 const PREGNANT_ANSWERS = ['answer:pregnant', 'answer:present'];
 const BREASTFEEDING_ANSWERS = ['answer:breastfeeding', 'answer:present'];
 const POSITIVE_ANSWERS = ['answer:positive', 'answer:present'];
-const DAY_MS = 86_400_000;
+
+/** Medication domains read for an active TKI on patient-view. */
+export const MEDICATION_DOMAINS: readonly DataDomain[] = ['medicationRequests', 'medicationStatements'];
+
+/** TKI requests or statements on record that are being given now (active or on hold). */
+export function activeTkis(snapshot: PatientSnapshot): MedicationEntry[] {
+  return currentMedications(snapshot, TKI_CONCEPTS);
+}
+
+export function medicationValue(m: MedicationEntry, concept: string): UsedValue {
+  return { concept, value: m.display, ...(m.date ? { date: m.date } : {}), source: sourceOf(m.ref) };
+}
 
 /** Selected drafts (order-select) or every draft (order-sign) carrying one of `concepts`, one per ref. */
 export function focusDrafts(snapshot: PatientSnapshot, concepts: readonly string[]): DraftOrder[] {
@@ -72,9 +84,9 @@ export function hasCml(snapshot: PatientSnapshot): boolean {
   return currentConditions(snapshot, CML_CONCEPTS).length > 0;
 }
 
-/** Whole calendar days (UTC), as the snapshot counts the 30-day pregnancy window. */
+/** Whole clinical calendar days, as the snapshot counts the 30-day pregnancy window. */
 function calendarDays(then: Date, now: Date): number {
-  return Math.floor(now.getTime() / DAY_MS) - Math.floor(then.getTime() / DAY_MS);
+  return calendarDaysBetween(then, now);
 }
 
 function withinWindow(o: CodedObservation, now: Date): boolean {
@@ -107,6 +119,11 @@ export function pregnancyEvidence(snapshot: PatientSnapshot, now: Date): UsedVal
   for (const hcg of snapshot.codedObservations['obs:hcg'] ?? []) {
     if (withinWindow(hcg, now) && hcg.valueConcepts.some((v) => POSITIVE_ANSWERS.includes(v))) out.push(observationValue(EVIDENCE_HCG_POSITIVE, hcg));
   }
+  for (const l of snapshot.labs[HCG_QUANTITATIVE] ?? []) {
+    if (calendarDays(l.effective, now) <= PREGNANCY_STATUS_WINDOW_DAYS && l.value > HCG_POSITIVE_ABOVE_IU_L) {
+      out.push({ concept: HCG_QUANTITATIVE, value: l.value, unit: l.unit, date: l.effective, source: l.source });
+    }
+  }
   return out;
 }
 
@@ -134,13 +151,13 @@ export function monthsBefore(from: Date, months: number): Date {
 
 /** The newest delivery done within POSTPARTUM_MONTHS calendar months (by calendar day, UTC). */
 export function recentDelivery(snapshot: PatientSnapshot, now: Date): ProcedureEntry | undefined {
-  const from = Math.floor(monthsBefore(now, POSTPARTUM_MONTHS).getTime() / DAY_MS);
-  const today = Math.floor(now.getTime() / DAY_MS);
+  const from = clinicalDayNumber(monthsBefore(now, POSTPARTUM_MONTHS));
+  const today = clinicalDayNumber(now);
   return snapshot.procedures
     .filter((p) => p.source === 'Procedure' && (p.status === undefined || p.status === 'completed') && p.concepts.includes(DELIVERY_CONCEPT))
     .filter((p): p is ProcedureEntry & { date: Date } => isValidDate(p.date))
     .filter((p) => {
-      const day = Math.floor(p.date.getTime() / DAY_MS);
+      const day = clinicalDayNumber(p.date);
       return day >= from && day <= today;
     })
     .sort((a, b) => b.date.getTime() - a.date.getTime())[0];

@@ -76,8 +76,8 @@ describe('pat-cml-pregnant (fixtures/README expectations)', () => {
     expect(topics(cards(p, 'order-select', imatinib))).toEqual(['cml-tki-pregnancy:-', 'cml-pregnancy-interferon-alternative:-']);
   });
 
-  it('PV -> cml-pregnancy-interferon-alternative only', () => {
-    expect(topics(cards(p, 'patient-view'))).toEqual(['cml-pregnancy-interferon-alternative:-']);
+  it('PV -> the active imatinib is the critical cml-tki-pregnancy card, with the interferon alternative', () => {
+    expect(topics(cards(p, 'patient-view'))).toEqual(['cml-tki-pregnancy:-', 'cml-pregnancy-interferon-alternative:-']);
   });
 
   it('SG draft ropeginterferon -> ropeg-pregnancy-not-recommended (warning), no contraception card', () => {

@@ -16,7 +16,7 @@ function only(findings: Finding[]): Finding {
 }
 
 describe('ropeg-pregnancy-not-recommended', () => {
-  it('pregnant + ropeginterferon draft -> warning on order-sign, info on order-select', () => {
+  it('pregnant + ropeginterferon draft -> warning on order-sign and on order-select (catalogue: warning on both hooks)', () => {
     const s = snapshot({ pregnancy: 'pregnant', draftOrders: [draftOrder(ROPEG, { id: 'r1' })] });
     expect(only(run(s, 'order-sign'))).toMatchObject({
       outcome: 'fired',
@@ -25,7 +25,8 @@ describe('ropeg-pregnancy-not-recommended', () => {
       criteriaMet: ['ropeg-ordered', 'pregnant'],
       suggestions: [{ template: 'refer-haematologist' }],
     });
-    expect(only(run(s, 'order-select')).indicator).toBe('info');
+    expect(only(run(s, 'order-select')).indicator).toBe('warning');
+    expect(renderBoth(run(s, 'order-select'), 'order-select').en[0]?.indicator).toBe('warning');
   });
 
   it('unknown -> not-evaluable (MD-warn) with an hCG order', () => {

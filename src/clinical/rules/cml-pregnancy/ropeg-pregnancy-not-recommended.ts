@@ -5,7 +5,9 @@ import { draftValue, focusDrafts, pregnancyReading, REPRODUCTIVE_DOMAINS, ROPEG_
 // Seed [000] «Bakgrunn»: «… legemiddelet ikke anbefales brukt under graviditet»; «Vurdering fra
 // Direktoratet …» (SmPC): «Besremi er derfor ikke anbefalt under graviditet».
 // «ikke anbefalt» is not «kontraindisert», and the guideline names interferon as the pregnancy
-// alternative, so this is a warning, not critical (C-32); info on order-select (A.0.1).
+// alternative, so this is a warning, not critical (C-32), on order-select as well as order-sign
+// (catalogue «Hooks: order-select, order-sign · Indicator: warning»). A missing status is asked for
+// softly at selection (A.0.1) and as MD-warn at signing.
 
 export const RULE_ID = 'ropeg-pregnancy-not-recommended';
 
@@ -18,14 +20,13 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   if (drafts.length === 0) return [];
   const reading = pregnancyReading(snapshot, ctx.now);
   if (reading.kind === 'none') return [];
-  const indicator = warningOnSign(ctx.hook);
-
   return drafts.map((d): Finding => {
-    const base = { ruleId: RULE_ID, subject: d.ref, params: { drug: d.medication?.display ?? d.display }, indicator };
+    const base = { ruleId: RULE_ID, subject: d.ref, params: { drug: d.medication?.display ?? d.display } };
     if (reading.kind === 'unknown') {
       // MD-warn, as for cml-tki-pregnancy: childbearing potential without a status within 30 days.
       return {
         ...base,
+        indicator: warningOnSign(ctx.hook),
         outcome: 'not-evaluable',
         variant: 'default',
         values: [draftValue(d, 'drug:ropeginterferon-alfa-2b')],
@@ -38,6 +39,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
       ...base,
       outcome: 'fired',
       variant: 'default',
+      indicator: 'warning',
       values: [draftValue(d, 'drug:ropeginterferon-alfa-2b'), ...reading.values],
       missing: [],
       criteriaMet: [CRITERION_ROPEG, CRITERION_PREGNANT],

@@ -1,5 +1,5 @@
 import type { EvaluationContext, Finding, PatientSnapshot, Rule, UsedValue } from '../../types.js';
-import { STEM_CELL_APHERESIS, UNIT, calendarDaysBetween, osloDay, plannedServiceRequests, procedureDrafts, validDate } from './context.js';
+import { STEM_CELL_APHERESIS, UNIT, calendarDaysBetween, clinicalDate, plannedServiceRequests, procedureDrafts, validDate } from './context.js';
 import { inMyelomaScope } from '../support/conditions.js';
 import { latestLab, usedLab } from '../support/labs.js';
 import { sourceOf } from '../support/refs.js';
@@ -33,7 +33,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     for (const d of procedureDrafts(snapshot, STEM_CELL_APHERESIS)) {
       if (subjects.some((s) => s.subject === d.ref)) continue;
       const date = validDate(d.procedure?.date);
-      subjects.push({ subject: d.ref, ...(date ? { planned: { concept: PLANNED_HARVEST, value: osloDay(date), date, source: sourceOf(d.ref) } } : {}) });
+      subjects.push({ subject: d.ref, ...(date ? { planned: { concept: PLANNED_HARVEST, value: clinicalDate(date), date, source: sourceOf(d.ref) } } : {}) });
     }
   } else if (ctx.hook === 'patient-view') {
     // "During mobilisation": an active harvest request planned for today or later.
@@ -41,7 +41,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
       .filter((p) => validDate(p.date) && calendarDaysBetween(ctx.now, p.date as Date) >= 0)
       .sort((a, b) => (a.date as Date).getTime() - (b.date as Date).getTime())[0];
     if (planned) {
-      subjects.push({ subject: 'patient', planned: { concept: PLANNED_HARVEST, value: osloDay(planned.date as Date), date: planned.date as Date, source: sourceOf(planned.ref) } });
+      subjects.push({ subject: 'patient', planned: { concept: PLANNED_HARVEST, value: clinicalDate(planned.date as Date), date: planned.date as Date, source: sourceOf(planned.ref) } });
     }
   }
 

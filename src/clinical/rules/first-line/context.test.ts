@@ -4,7 +4,7 @@ import {
   draftDose,
   indicatorFor,
   medicationDrafts,
-  osloDay,
+  clinicalDate,
   plannedServiceRequests,
   procedureDrafts,
 } from './context.js';
@@ -12,9 +12,9 @@ import { context, draftOrder, draftProcedure, procedure, snapshot } from '../sup
 
 describe('dose-timing-support: calendar days in Oslo', () => {
   it('takes the Norwegian calendar day, not the UTC one', () => {
-    expect(osloDay(new Date('2026-11-05T23:30:00Z'))).toBe('2026-11-06');
-    expect(osloDay(new Date('2026-07-01T22:30:00Z'))).toBe('2026-07-02');
-    expect(osloDay(new Date('2026-11-26'))).toBe('2026-11-26');
+    expect(clinicalDate(new Date('2026-11-05T23:30:00Z'))).toBe('2026-11-06');
+    expect(clinicalDate(new Date('2026-07-01T22:30:00Z'))).toBe('2026-07-02');
+    expect(clinicalDate(new Date('2026-11-26'))).toBe('2026-11-26');
   });
 
   it('counts whole calendar days, whatever the clock time and across the DST change', () => {

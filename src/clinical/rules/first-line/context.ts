@@ -69,29 +69,8 @@ export function indicatorFor(ctx: EvaluationContext, sign: Indicator, select: In
   return ctx.hook === 'order-sign' ? sign : select;
 }
 
-const OSLO_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/**
- * The calendar day (YYYY-MM-DD) in Norwegian local time: a dose given at 00:30 Oslo time belongs
- * to that day, not to the UTC day before.
- */
-export function osloDay(d: Date): string {
-  return OSLO_DAY.format(d);
-}
-
-function dayNumber(isoDay: string): number {
-  return Math.round(Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000);
-}
-
-/** Whole calendar days from `earlier` to `later` (Oslo days; negative when `later` is before). */
-export function calendarDaysBetween(earlier: Date, later: Date): number {
-  return dayNumber(osloDay(later)) - dayNumber(osloDay(earlier));
-}
-
-/** The Oslo calendar day `days` after the day of `from`, as YYYY-MM-DD. */
-export function calendarDayAfter(from: Date, days: number): string {
-  return new Date((dayNumber(osloDay(from)) + days) * 86_400_000).toISOString().slice(0, 10);
-}
+// Clinical calendar days (CDS_TIME_ZONE): one definition for every rule (src/clinical/day.ts).
+export { calendarDaysBetween, clinicalDate, clinicalDayAfter as calendarDayAfter } from '../../day.js';
 
 export function validDate(d: Date | undefined): Date | undefined {
   return isValidDate(d) ? d : undefined;

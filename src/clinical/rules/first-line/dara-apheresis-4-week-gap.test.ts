@@ -127,7 +127,7 @@ describe('dara-apheresis-4-week-gap: daratumumab draft while a harvest is planne
   const planned = (date: string | Date, status = 'active'): ReturnType<typeof procedure> =>
     procedure(APHERESIS, { source: 'ServiceRequest', id: 'sr-harvest', status, date });
 
-  it('harvest in 4 days: critical at sign with both suggestions', () => {
+  it('harvest in 4 days: critical at sign; the suggestion holds the daratumumab dose, it never moves the harvest', () => {
     const s = snapshot({ procedures: [planned('2026-11-26')], draftOrders: [draftOrder('daratumumab', { id: 'dara' })] });
     const f = only(run(s));
     expect(f).toMatchObject({
@@ -135,12 +135,12 @@ describe('dara-apheresis-4-week-gap: daratumumab draft while a harvest is planne
       variant: 'daratumumab-order',
       indicator: 'critical',
       params: { drug: 'Daratumumab', days: 4, harvestDate: '2026-11-26', earliestDate: '2026-12-20' },
-      suggestions: [
-        { template: 'remove-antibody-draft', targetRef: 'MedicationRequest/dara' },
-        { template: 'postpone-harvest', targetRef: 'ServiceRequest/sr-harvest', params: { earliestDate: '2026-12-20', status: 'active' } },
-      ],
+      suggestions: [{ template: 'remove-antibody-draft', targetRef: 'MedicationRequest/dara' }],
     });
     expect(only(run(s, 'order-select')).indicator).toBe('warning');
+    const card = renderBoth([only(run(s))], 'order-sign').en[0];
+    expect(card?.suggestions?.map((x) => x.label)).toEqual(['Hold the dose (Daratumumab) until after the harvest']);
+    expect(card?.suggestions?.[0]?.isRecommended).toBe(true);
   });
 
   it('boundaries: harvest 27 days ahead fires, 28 and 29 do not', () => {
@@ -213,23 +213,14 @@ describe('dara-apheresis-4-week-gap through the snapshot builder', () => {
     expect(run(fixtureSnapshot('pat-dara-apheresis', NOW, [resent]))).toEqual([]);
   });
 
-  it('pat-dara-apheresis: a daratumumab draft is flagged against the planned harvest; postponing it clears the card', () => {
+  it('pat-dara-apheresis: a daratumumab draft is flagged against the planned harvest; the one suggestion holds the dose', () => {
     const dara = medicationRequest('dara-draft', CODES.daratumumab, 'atc-who', { value: 1800 }, { subject: { reference: 'Patient/pat-dara-apheresis' } });
     const findings = run(fixtureSnapshot('pat-dara-apheresis', NOW, [dara]));
     expect(only(findings)).toMatchObject({ variant: 'daratumumab-order', params: { days: 4, harvestDate: '2026-11-26', earliestDate: '2026-12-20' } });
     const { en } = renderBoth(findings, 'order-sign');
     expect(en[0]?.summary).toContain('stem-cell harvest planned in 4 days (2026-11-26)');
-    const [remove, postpone] = en[0]?.suggestions ?? [];
-    expect(remove?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: 'MedicationRequest/dara-draft' });
-    const moved = postpone?.actions?.[0]?.resource as Record<string, unknown>;
-    expect(moved).toMatchObject({ resourceType: 'ServiceRequest', id: 'dara-sr-apheresis', status: 'active', occurrenceDateTime: '2026-12-20' });
-    // With the harvest request on record moved to the suggested date, the draft no longer conflicts.
-    const s = fixtureSnapshot('pat-dara-apheresis', NOW, [dara]);
-    const updated: PatientSnapshot = {
-      ...s,
-      procedures: s.procedures.map((p) => (p.ref === 'ServiceRequest/dara-sr-apheresis' ? { ...p, date: new Date('2026-12-20') } : p)),
-    };
-    expect(run(updated)).toEqual([]);
+    expect(en[0]?.suggestions).toHaveLength(1);
+    expect(en[0]?.suggestions?.[0]?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: 'MedicationRequest/dara-draft' });
   });
 });
 

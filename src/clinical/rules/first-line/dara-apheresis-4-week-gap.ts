@@ -6,7 +6,7 @@ import {
   calendarDaysBetween,
   indicatorFor,
   medicationDrafts,
-  osloDay,
+  clinicalDate,
   plannedServiceRequests,
   procedureDrafts,
   validDate,
@@ -53,7 +53,7 @@ const ADMINISTRATION_DOMAINS: DataDomain[] = ['medicationAdministrations'];
 const LAST_DOSE_DATE = 'last-dose-date';
 
 function plannedValue(ref: string, date: Date): UsedValue {
-  return { concept: PLANNED_DATE, value: osloDay(date), date, source: sourceOf(ref) };
+  return { concept: PLANNED_DATE, value: clinicalDate(date), date, source: sourceOf(ref) };
 }
 
 /** Direction (a): a harvest draft planned too soon after the last dose. */
@@ -95,7 +95,7 @@ function harvestDraftFinding(snapshot: PatientSnapshot, ctx: EvaluationContext, 
       ...base,
       outcome: 'fired',
       variant: `${ab.key}-harvest`,
-      params: { order: draft.display, days: gap, lastDose: osloDay(last.at), earliestDate: earliest },
+      params: { order: draft.display, days: gap, lastDose: clinicalDate(last.at), earliestDate: earliest },
       values: [usedMedication(last.entry, ab.concept), plannedValue(draft.ref, planned)],
       missing: [],
       criteriaMet,
@@ -133,7 +133,7 @@ function antibodyDraftFinding(snapshot: PatientSnapshot, ctx: EvaluationContext,
   }
   if (!nearest) return undefined;
   const earliest = calendarDayAfter(today, MIN_GAP_DAYS);
-  const harvestDay = osloDay(nearest.request.date as Date);
+  const harvestDay = clinicalDate(nearest.request.date as Date);
   return {
     ruleId: RULE_ID,
     outcome: 'fired',
@@ -144,10 +144,9 @@ function antibodyDraftFinding(snapshot: PatientSnapshot, ctx: EvaluationContext,
     missing: [],
     criteriaMet: [CRITERIA.gapBelow28],
     indicator: ab.indicator(ctx),
-    suggestions: [
-      { template: 'remove-antibody-draft', targetRef: draft.ref },
-      { template: 'postpone-harvest', targetRef: nearest.request.ref, params: { earliestDate: earliest, status: nearest.request.status ?? 'active' } },
-    ],
+    // Hold the antibody, keep the harvest: «det er vanskeligere å høste etter for lang behandling med
+    // et CD38-antistoffinneholdende regime», so moving the harvest later is not the safe default.
+    suggestions: [{ template: 'remove-antibody-draft', targetRef: draft.ref }],
   };
 }
 

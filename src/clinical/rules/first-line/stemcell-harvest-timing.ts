@@ -1,5 +1,5 @@
 import type { DraftOrder, EvaluationContext, Finding, MedicationEntry, PatientSnapshot, Rule, UsedValue } from '../../types.js';
-import { PLANNED_DATE, STEM_CELL_APHERESIS, calendarDaysBetween, osloDay, procedureDrafts, validDate } from './context.js';
+import { PLANNED_DATE, STEM_CELL_APHERESIS, calendarDaysBetween, clinicalDate, procedureDrafts, validDate } from './context.js';
 import { inMyelomaScope } from '../support/conditions.js';
 import { currentMedications, usedMedication } from '../support/medications.js';
 import { sourceOf } from '../support/refs.js';
@@ -41,7 +41,7 @@ function inductionStart(snapshot: PatientSnapshot): { at: Date; entry: Medicatio
 function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: DraftOrder): Finding | undefined {
   const stated = validDate(draft.procedure?.date);
   const planned = stated ?? ctx.now;
-  const plannedValue: UsedValue = { concept: PLANNED_DATE, value: osloDay(planned), date: planned, source: sourceOf(draft.ref) };
+  const plannedValue: UsedValue = { concept: PLANNED_DATE, value: clinicalDate(planned), date: planned, source: sourceOf(draft.ref) };
   const start = inductionStart(snapshot);
   if (!start) {
     // MD-info: no current induction order with a start date, so the cycle count is unknown.
@@ -60,7 +60,7 @@ function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: Dr
     // «Høsting etter 3 sykluser er spesielt viktig når man starter med Dara-VRd»: a late harvest
     // after a CD38-antibody induction gets its own wording.
     variant: cycles < HARVEST_AFTER_CYCLE ? 'early' : withCd38 ? 'late-cd38' : 'late',
-    params: { cycles, start: osloDay(start.at) },
+    params: { cycles, start: clinicalDate(start.at) },
     values: [usedMedication(start.entry, INDUCTION_START), { concept: CYCLES, value: cycles, source: sourceOf(draft.ref) }, plannedValue],
     missing: [],
     criteriaMet,

@@ -126,3 +126,57 @@ describe('thromboprophylaxis-imid', () => {
     expect(renderBoth(ne, 'order-sign').en[0]?.summary).toMatch(/medication list unavailable/);
   });
 });
+
+describe('thromboprophylaxis-imid: every LMWH, VKA, DOAC and ASA counts («enoxaparin 40 mg eller ekvivalent»)', () => {
+  const ATC = 'http://www.whocc.no/atc';
+  const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+  const onRecord = (medicationCodeableConcept: Record<string, unknown>): Record<string, unknown> => ({
+    resourceType: 'MedicationRequest',
+    id: 'ac',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/pt-1' },
+    medicationCodeableConcept,
+  });
+  const covered = (cc: Record<string, unknown>): Finding[] =>
+    run(fhirSnapshot(NOW, { drafts: [medicationRequest('len', CODES.lenalidomide, 'atc-who')], resources: { medicationRequests: [onRecord(cc)] } }));
+
+  it.each([
+    ['dalteparin', 'B01AB04'],
+    ['tinzaparin', 'B01AB10'],
+    ['enoxaparin', 'B01AB05'],
+    ['heparin (LMWH/heparin group)', 'B01AB01'],
+    ['warfarin', 'B01AA03'],
+    ['acenocoumarol (any VKA)', 'B01AA07'],
+    ['dabigatran', 'B01AE07'],
+    ['rivaroxaban', 'B01AF01'],
+    ['apixaban', 'B01AF02'],
+    ['edoxaban', 'B01AF03'],
+    ['any direct factor Xa inhibitor', 'B01AF04'],
+    ['ASA', 'B01AC06'],
+  ])('%s by ATC (%s) counts: no card', (_name, code) => {
+    expect(covered({ coding: [{ system: ATC, code }] })).toEqual([]);
+    expect(covered({ coding: [{ system: 'urn:oid:2.16.578.1.12.4.1.1.7180', code }] })).toEqual([]);
+  });
+
+  it.each([
+    ['enoxaparin', '67108'],
+    ['warfarin', '11289'],
+    ['apixaban', '1364430'],
+    ['rivaroxaban', '1114195'],
+    ['edoxaban', '1599538'],
+    ['dabigatran', '1546356'],
+    ['dabigatran etexilate', '1037042'],
+    ['aspirin', '1191'],
+  ])('%s by RxNorm ingredient (%s) counts: no card', (_name, code) => {
+    expect(covered({ coding: [{ system: RXNORM, code }] })).toEqual([]);
+  });
+
+  it.each(['Fragmin 5000 IE', 'Dalteparin', 'Innohep 4500 IE', 'tinzaparin', 'Klexane 40 mg', 'Marevan', 'Albyl-E 75 mg', 'Eliquis'])('%s by name only counts: no card', (text) => {
+    expect(covered({ text })).toEqual([]);
+  });
+
+  it('a drug outside the antithrombotic classes (clopidogrel B01AC04) still gets the card', () => {
+    expect(only(covered({ coding: [{ system: ATC, code: 'B01AC04' }] })).variant).toBe('missing');
+  });
+});

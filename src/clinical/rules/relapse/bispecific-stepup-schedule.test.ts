@@ -81,7 +81,7 @@ describe('bispecific-stepup-schedule', () => {
     it('step-up 1 at the seed dose is silent; another dose in the seed unit warns', () => {
       expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 12, unit: 'mg' })] }))).toEqual([]);
       expect(run(snapshot({ draftOrders: [draft('teclistamab', { value: 0.06, unit: 'mg/kg' })] }))).toEqual([]);
-      expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 32, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'dose', params: { dose: 32, expected: 12, unit: 'mg' } });
+      expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 16, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'dose', params: { dose: 16, expected: 12, unit: 'mg' } });
       expect(run(snapshot({ draftOrders: [draft('talquetamab', { value: 0.06, unit: 'mg/kg' })] }))[0]?.params).toMatchObject({ expected: 0.01 });
     });
 
@@ -114,8 +114,8 @@ describe('bispecific-stepup-schedule', () => {
     const gap = renderBoth(run(snapshot({ administrations: stepUps('elranatamab', 2, 50), draftOrders: [draft('elranatamab')] })), 'order-sign');
     expect(gap.en[0]?.summary).toBe('Elranatamab: first full dose only 50 h after last step-up — minimum 72 h required');
     expect(gap.nb[0]?.summary).toBe('Elranatamab: første fulldose bare 50 timer etter siste opptrappingsdose — minst 72 timer kreves');
-    const dose = renderBoth(run(snapshot({ draftOrders: [draft('teclistamab', { value: 0.3, unit: 'mg/kg' })] })), 'order-sign');
-    expect(dose.nb[0]?.summary).toMatch(/0,3 mg\/kg avviker fra planens 0,06 mg\/kg/);
+    const dose = renderBoth(run(snapshot({ draftOrders: [draft('teclistamab', { value: 0.08, unit: 'mg/kg' })] })), 'order-sign');
+    expect(dose.nb[0]?.summary).toMatch(/0,08 mg\/kg avviker fra planens 0,06 mg\/kg/);
     const early = renderBoth(
       run(snapshot({ administrations: [given('teclistamab', hoursBefore(20), 'x')], draftOrders: [draft('teclistamab')] })),
       'order-sign',
@@ -123,5 +123,25 @@ describe('bispecific-stepup-schedule', () => {
     expect(early.en[0]?.summary).toMatch(/step-up 2 planned on day 2/);
     const ne = renderBoth(run(snapshot({ administrations: [given('teclistamab', hoursBefore(90), 'a'), given('teclistamab', undefined, 'b')], draftOrders: [draft('teclistamab')] })), 'order-sign');
     expect(ne.en[0]?.source.topic?.code).toBe('bispecific-stepup-schedule.not-evaluable');
+  });
+});
+
+describe('bispecific-stepup-schedule: a dose far above the protocol step is critical', () => {
+  it('teclistamab step-up 1 at ten times its dose (0.6 mg/kg for 0.06) is critical on both order hooks', () => {
+    for (const hook of ['order-select', 'order-sign'] as const) {
+      const f = run(snapshot({ draftOrders: [draft('teclistamab', { value: 0.6, unit: 'mg/kg' })] }), hook)[0];
+      expect(f).toMatchObject({ outcome: 'fired', variant: 'overdose', indicator: 'critical', params: { dose: 0.6, expected: 0.06, unit: 'mg/kg' } });
+      expect(renderBoth([f as Finding], hook).en[0]?.indicator).toBe('critical');
+    }
+  });
+
+  it('boundary at 1.5x the step (elranatamab step-up 1, 12 mg): 18 mg warns, 18.1 mg is critical', () => {
+    expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 18, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'dose', indicator: 'warning' });
+    expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 18.1, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'overdose', indicator: 'critical' });
+    expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 32, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'overdose', indicator: 'critical' });
+  });
+
+  it('a dose below the step stays a warning', () => {
+    expect(run(snapshot({ draftOrders: [draft('elranatamab', { value: 6, unit: 'mg' })] }))[0]).toMatchObject({ variant: 'dose', indicator: 'warning' });
   });
 });

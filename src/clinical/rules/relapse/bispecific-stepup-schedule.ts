@@ -12,6 +12,11 @@ export const RULE_ID = 'bispecific-stepup-schedule';
 
 /** Step-up n is due on day 1 + 2(n − 1): two calendar days after the previous one («Dag 1, Dag 3, Dag 5»). */
 export const STEP_UP_DAY_INTERVAL = 2;
+/**
+ * (proposal) A dose more than 1.5 times the protocol dose of its step is an ordering error with a
+ * risk of severe CRS/ICANS: critical, not a deviation to weigh.
+ */
+export const OVERDOSE_FACTOR = 1.5;
 
 function hoursRounded(h: number): number {
   return Math.floor(h * 10) / 10;
@@ -71,6 +76,18 @@ function check(p: BispecificPhase, ctx: EvaluationContext): Finding | undefined 
   // unit (mg for a mg/kg drug) needs the weight and is not compared here.
   const dose = p.medication.dose;
   const expected = expectedDose(p);
+  if (dose && dose.unit === expected.unit && dose.value > expected.value * OVERDOSE_FACTOR + 1e-9) {
+    return {
+      ...base,
+      outcome: 'fired',
+      variant: 'overdose',
+      params: { drug, dose: dose.value, expected: expected.value, unit: expected.unit, factor: Math.round((dose.value / expected.value) * 10) / 10 },
+      criteriaMet: [p.kind === 'step-up' ? 'step-up-dose' : 'first-full-dose'],
+      criteriaNotMet: ['seed-dose'],
+      suggestions: [{ template: 'remove-dose', targetRef: p.draft.ref }],
+      indicator: 'critical',
+    };
+  }
   if (dose && dose.unit === expected.unit && !sameDose(dose, expected)) {
     return {
       ...base,

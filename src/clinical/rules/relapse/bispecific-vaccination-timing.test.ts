@@ -53,9 +53,9 @@ describe('bispecific-vaccination-timing', () => {
     expect(run(snapshot({ medications: [cancelled], administrations: [oldFlu], draftOrders: [tec] }))).toEqual([]);
   });
 
-  it('MD: no vaccine on record → not-evaluable (info on order-select, warning at sign), missing the vaccine class', () => {
+  it('MD: no vaccine on record → "vaccination status unknown" as info (catalogue), on both hooks, missing the vaccine class', () => {
     const s = snapshot({ draftOrders: [tec] });
-    expect(run(s)[0]).toMatchObject({ outcome: 'not-evaluable', indicator: 'warning', missing: ['class:vaccine'], criteriaMet: ['bispecific-start'] });
+    expect(run(s)[0]).toMatchObject({ outcome: 'not-evaluable', indicator: 'info', missing: ['class:vaccine'], criteriaMet: ['bispecific-start'] });
     expect(run(s, 'order-select')[0]).toMatchObject({ outcome: 'not-evaluable', indicator: 'info' });
   });
 
@@ -132,5 +132,31 @@ describe('bispecific-vaccination-timing', () => {
     const unknown = renderBoth(run(snapshot({ draftOrders: [tec] })), 'order-sign');
     expect(unknown.en[0]?.summary).toBe('Teklistamab: vaccination status unknown (missing Vaccine) — check before the start');
     expect(unknown.nb[0]?.source.topic?.code).toBe('bispecific-vaccination-timing.not-evaluable');
+  });
+});
+
+describe('bispecific-vaccination-timing reads Immunization resources', () => {
+  const immunization = (id: string, occurrence: string, status = 'completed', vaccineCode: Record<string, unknown> = { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '141' }], text: 'Influenza' }): Record<string, unknown> => ({
+    resourceType: 'Immunization',
+    id,
+    status,
+    patient: { reference: 'Patient/pt-1' },
+    vaccineCode,
+    occurrenceDateTime: occurrence,
+  });
+  const start = medicationResource('MedicationRequest', 'tec', DRUG_CODES.teclistamab, 'atc-who', { status: 'draft', intent: 'order', authoredOn: NOW.toISOString(), subject: { reference: 'Patient/pt-1' } });
+
+  it('a vaccine given 3 days before a teclistamab start (Immunization, any vaccine code) is caught', () => {
+    const s = fhirSnapshot({ drafts: [start], resources: { immunizations: [immunization('imm-1', '2026-11-19T10:00:00+01:00')] } }, NOW);
+    expect(s.administrations[0]).toMatchObject({ ref: 'Immunization/imm-1', source: 'Immunization', status: 'completed' });
+    expect(s.administrations[0]?.concepts).toContain('class:vaccine');
+    expect(run(s)[0]).toMatchObject({ outcome: 'fired', variant: 'vaccinated-before-start', indicator: 'warning', params: { days: 3 } });
+  });
+
+  it('a not-done or erroneous Immunization is no vaccination; an old one is a history (no status card at sign)', () => {
+    const notDone = fhirSnapshot({ drafts: [start], resources: { immunizations: [immunization('imm-2', '2026-11-19', 'not-done')] } }, NOW);
+    expect(run(notDone)[0]).toMatchObject({ outcome: 'not-evaluable' });
+    const old = fhirSnapshot({ drafts: [start], resources: { immunizations: [immunization('imm-3', '2026-06-01')] } }, NOW);
+    expect(run(old)).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ import { isValidDate } from '../support/time.js';
 // Vaksinasjon rett før oppstart (dager) anbefales ikke grunnet mulig økt risiko for CRS.» «Vaksiner»:
 // «Hvis man har mulighet, bør man tilstrebe å oppdatere vaksinasjonsstatus før man starter behandling
 // med CAR-T og bispesifikke.» «anbefales ikke» → warning at sign (A.0.2), info on order-select (A.0.1).
-// There is no Immunization domain: vaccines are vaccine-class medication records and administrations.
+// Vaccines are read from Immunization resources (kept with the administrations) and from
+// vaccine-class medication records.
 
 export const RULE_ID = 'bispecific-vaccination-timing';
 
@@ -50,7 +51,9 @@ function recordedVaccines(snapshot: PatientSnapshot): VaccineEvent[] {
 
 /** Any vaccine on record or in the order session: the vaccination history is not empty. */
 function hasVaccinationHistory(snapshot: PatientSnapshot): boolean {
-  const onRecord = [...snapshot.medications, ...snapshot.administrations].some((m) => m.status !== 'entered-in-error' && hasConcept(m, [VACCINE]));
+  const onRecord = [...snapshot.medications, ...snapshot.administrations].some(
+    (m) => m.status !== 'entered-in-error' && m.status !== 'not-done' && hasConcept(m, [VACCINE]),
+  );
   return onRecord || snapshot.draftOrders.some((d) => d.medication !== undefined && hasConcept(d.medication, [VACCINE]));
 }
 
@@ -97,7 +100,8 @@ function judgeStart(snapshot: PatientSnapshot, ctx: EvaluationContext, p: Bispec
       values: [start],
       missing: [VACCINE],
       criteriaMet: ['bispecific-start'],
-      indicator: indicatorFor(ctx, 'warning'),
+      // Catalogue: «Immunization history empty → info "vaccination status unknown"».
+      indicator: 'info',
     };
   }
   // The status check is a reminder before the start (order-select); at sign only a conflict counts.
@@ -171,6 +175,6 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
 export const bispecificVaccinationTiming: Rule = {
   id: RULE_ID,
   hooks: ['order-select', 'order-sign'],
-  needs: ['medicationRequests', 'medicationAdministrations', 'medicationStatements'],
+  needs: ['medicationRequests', 'medicationAdministrations', 'medicationStatements', 'immunizations'],
   evaluate,
 };

@@ -1,6 +1,6 @@
 import type { DraftOrder, EvaluationContext, MedicationEntry, PatientSnapshot } from '../../types.js';
 import { administrationsOf, hasConcept } from '../support/medications.js';
-import { DAY_MS, isValidDate } from '../support/time.js';
+import { isValidDate } from '../support/time.js';
 
 // The bispecific step-up protocols of seed [003] «Teklistamab», «Elranatamab», «Talkvetamab», shared
 // by the A.7 bispecific rules (step-up schedule, CRS, infection at start, premedication, vaccines).
@@ -151,13 +151,8 @@ export function bispecificPhases(snapshot: PatientSnapshot, ctx: EvaluationConte
     .filter((p): p is BispecificPhase => p !== undefined);
 }
 
-const OSLO_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** Calendar days from `earlier` to `later` on the Norwegian wall clock («Dag 1 … Dag 3»). */
-export function calendarDaysBetween(earlier: Date, later: Date): number {
-  const day = (d: Date): number => Date.parse(`${OSLO_DAY.format(d)}T00:00:00Z`);
-  return Math.round((day(later) - day(earlier)) / DAY_MS);
-}
+/** Clinical calendar days from `earlier` to `later` («Dag 1 … Dag 3»): one definition for every rule. */
+export { calendarDaysBetween } from '../../day.js';
 
 export function hoursBetween(earlier: Date, later: Date): number {
   return (later.getTime() - earlier.getTime()) / (60 * 60 * 1000);

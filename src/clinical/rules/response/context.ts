@@ -2,7 +2,7 @@ import type { CodedObservation, LabValue, MedicationEntry, PatientSnapshot, Sour
 import { currentConditions } from '../support/conditions.js';
 import { everExposed } from '../support/medications.js';
 import { labValues } from '../support/labs.js';
-import { isValidDate, utcDay } from '../support/time.js';
+import { DAY_MS, isValidDate, clinicalDay } from '../support/time.js';
 import { oncePerSnapshot, timeKey } from '../support/memo.js';
 
 // The series the response rules (catalogue A.5) read: baseline, nadir and latest of serum M-protein,
@@ -123,11 +123,11 @@ function upTo(values: LabValue[], now: Date): LabValue[] {
 /** The latest point on or before the start day and no more than the window before it. */
 export function baselineOf(points: Point[], start: Date | undefined): Point | undefined {
   if (!start) return undefined;
-  const startDay = utcDay(start);
+  const startDay = clinicalDay(start);
   let best: Point | undefined;
   for (const p of points) {
-    const ageDays = (start.getTime() - p.date.getTime()) / 86_400_000;
-    if (utcDay(p.date) > startDay || ageDays > BASELINE_WINDOW_DAYS) continue;
+    const ageDays = (start.getTime() - p.date.getTime()) / DAY_MS;
+    if (clinicalDay(p.date) > startDay || ageDays > BASELINE_WINDOW_DAYS) continue;
     best = p;
   }
   return best;
@@ -171,10 +171,10 @@ export interface FlcPair {
 export function flcPairs(snapshot: PatientSnapshot, now: Date): FlcPair[] {
   return oncePerSnapshot(snapshot, `flcPairs|${timeKey(now)}`, () => {
     const lambdaByDay = new Map<number, LabValue>();
-    for (const l of upTo(labValues(snapshot, FLC_LAMBDA, 'mg/L'), now)) lambdaByDay.set(utcDay(l.effective), l);
+    for (const l of upTo(labValues(snapshot, FLC_LAMBDA, 'mg/L'), now)) lambdaByDay.set(clinicalDay(l.effective), l);
     const pairs: FlcPair[] = [];
     for (const k of upTo(labValues(snapshot, FLC_KAPPA, 'mg/L'), now)) {
-      const l = lambdaByDay.get(utcDay(k.effective));
+      const l = lambdaByDay.get(clinicalDay(k.effective));
       if (l) pairs.push({ date: k.effective.getTime() >= l.effective.getTime() ? k.effective : l.effective, kappa: k, lambda: l });
     }
     return pairs;

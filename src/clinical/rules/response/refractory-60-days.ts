@@ -39,7 +39,8 @@ export function progressionEvents(snapshot: PatientSnapshot, now: Date): Progres
   const pd = assessProgression(snapshot, now);
   if (pd.pd && pd.date) out.push({ date: pd.date, kind: 'biochemical' });
   const clinical = assessClinicalRelapse(snapshot, now);
-  if (clinical.findings.length > 0 && clinical.date) out.push({ date: clinical.date, kind: 'clinical' });
+  // A CRAB worsening without clonal progression is not a progression («… må utredes med tanke på andre årsaker»).
+  if (clinical.confirmed.length > 0 && clinical.date) out.push({ date: clinical.date, kind: 'clinical' });
   for (const r of qualitativeResults(snapshot, RECORDED_PROGRESSION, now)) if (r.result === 'positive') out.push({ date: r.date, kind: 'recorded' });
   return out.sort((a, b) => a.date.getTime() - b.date.getTime());
 }

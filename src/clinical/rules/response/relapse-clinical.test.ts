@@ -137,8 +137,9 @@ describe('relapse-clinical', () => {
 
   it('renders fired and not-evaluable cards in both languages', () => {
     const { nb, en } = renderBoth(run(snap([hb(11, PREV), hb(9, LAST)])), 'patient-view');
-    expect(en[0]?.summary).toBe('Clinical relapse (worsening anaemia) — clinical relapse should always be treated');
-    expect(nb[0]?.summary).toBe('Klinisk tilbakefall (forverret anemi) — klinisk tilbakefall skal alltid behandles');
+    // No M-protein/FLC series here: a CRAB worsening alone is a possible relapse, other causes first.
+    expect(en[0]?.summary).toBe('Possible clinical relapse (worsening anaemia) without M-protein/FLC progression — exclude other causes');
+    expect(nb[0]?.summary).toBe('Mulig klinisk tilbakefall (forverret anemi) uten progresjon i M-komponent/FLC — utred andre årsaker');
     expect(en[0]?.indicator).toBe('warning');
     for (const s of [snap([], [], { conditions: [myeloma, condition('cond:hyperviscosity')] }), snap([hb(12, PREV), hb(12.5, LAST), cac(2.4, LAST)])]) {
       const both = renderBoth(run(s), 'patient-view');

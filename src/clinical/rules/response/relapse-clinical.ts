@@ -3,6 +3,7 @@ import { currentConditions, usedCondition } from '../support/conditions.js';
 import { labValues, usedLab } from '../support/labs.js';
 import { isValidDate } from '../support/time.js';
 import { antiMyelomaExposures, inResponseScope } from './context.js';
+import { assessProgression } from './progression-biochemical.js';
 
 // Catalogue A.5 `relapse-clinical`, seed [003] «Behandling av tilbakefall»: «Klinisk tilbakefall:
 // nye eller økte osteolytiske eller bløtvevslesjoner, forverring av hyperkalsemi, anemi eller
@@ -107,9 +108,28 @@ export function recentLesion(snapshot: PatientSnapshot, now: Date): CodedObserva
   return latest.valueConcepts.some((c) => c === 'answer:present' || c === 'answer:positive') ? latest : undefined;
 }
 
+/**
+ * Competing causes of a CRAB worsening a record may code (seed: «spesielt anemi, hyperkalsemi og
+ * nyresvikt må utredes med tanke på andre årsaker»). A site adds its own through the terminology.
+ */
+export const COMPETING_CAUSES: Record<CrabArm, readonly string[]> = {
+  renal: ['cond:acute-kidney-injury'],
+  calcium: [],
+  anaemia: [],
+};
+
 export interface ClinicalRelapseAssessment {
+  /** Every finding: lesions, hyperviscosity and CRAB arms newly met or worse. */
   findings: RelapseFinding[];
-  /** Earliest date among the findings (the relapse date that `refractory-60-days` reads). */
+  /**
+   * Findings that make a clinical relapse: lesions and hyperviscosity, and CRAB arms only together
+   * with M-protein/FLC progression. A CRAB arm alone is a possible relapse to be worked up.
+   */
+  confirmed: RelapseFinding[];
+  /** CRAB arms worse without clonal (M-protein/FLC/marrow) progression: other causes to exclude. */
+  crabOnly: CrabArm[];
+  clonalProgression: boolean;
+  /** Earliest date among the confirmed findings (the relapse date that `refractory-60-days` reads). */
   date?: Date;
   arms: ArmAssessment[];
   values: UsedValue[];
@@ -119,6 +139,7 @@ export function assessClinicalRelapse(snapshot: PatientSnapshot, now: Date): Cli
   const findings: RelapseFinding[] = [];
   const values: UsedValue[] = [];
   const dates: Date[] = [];
+  const crabDates: Date[] = [];
   const lesion = recentLesion(snapshot, now);
   if (lesion) {
     findings.push('lesion');
@@ -131,7 +152,7 @@ export function assessClinicalRelapse(snapshot: PatientSnapshot, now: Date): Cli
     if (a.latest) values.push(usedLab(a.latest));
     if (a.status === 'met' && a.latest) {
       findings.push(a.arm);
-      dates.push(a.latest.effective);
+      crabDates.push(a.latest.effective);
     }
   }
   const hyper = currentConditions(snapshot, [HYPERVISCOSITY])[0];
@@ -141,8 +162,12 @@ export function assessClinicalRelapse(snapshot: PatientSnapshot, now: Date): Cli
     if (when) dates.push(when);
     values.push(usedCondition(hyper));
   }
+  const crab = findings.filter((f): f is CrabArm => f === 'calcium' || f === 'renal' || f === 'anaemia');
+  const clonalProgression = crab.length > 0 && assessProgression(snapshot, now).pd;
+  const confirmed = findings.filter((f) => !crab.includes(f as CrabArm) || clonalProgression);
+  if (clonalProgression) dates.push(...crabDates);
   const date = dates.sort((a, b) => a.getTime() - b.getTime())[0];
-  return { findings, ...(date ? { date } : {}), arms, values };
+  return { findings, confirmed, crabOnly: clonalProgression ? [] : crab, clonalProgression, ...(date ? { date } : {}), arms, values };
 }
 
 const CRAB_CONCEPTS: Record<CrabArm, string> = { calcium: CALCIUM_CORRECTED, renal: CREATININE, anaemia: HB };
@@ -158,17 +183,36 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     ...(criteriaNotMet.length ? { criteriaNotMet } : {}),
   };
   const unevaluable = r.arms.filter((a) => a.status === 'not-evaluable');
-  if (r.findings.length > 0) {
+  if (r.confirmed.length > 0) {
     return [
       {
         ruleId: RULE_ID,
         outcome: 'fired',
         subject: 'patient',
-        variant: r.findings[0] as RelapseFinding,
+        variant: r.confirmed[0] as RelapseFinding,
         params: {},
         values: r.values,
         missing: unevaluable.map((a) => CRAB_CONCEPTS[a.arm]),
         ...criteria,
+      },
+    ];
+  }
+  const arm = r.crabOnly[0];
+  if (arm) {
+    // «… må utredes med tanke på andre årsaker»: a possible relapse, with a coded competing cause named.
+    const causes = currentConditions(snapshot, r.crabOnly.flatMap((a) => COMPETING_CAUSES[a]));
+    const cause = causes[0];
+    return [
+      {
+        ruleId: RULE_ID,
+        outcome: 'fired',
+        subject: 'patient',
+        variant: cause ? `possible-${arm}-cause` : `possible-${arm}`,
+        params: cause ? { cause: cause.display } : {},
+        values: [...r.values, ...causes.map((c) => usedCondition(c))],
+        missing: unevaluable.map((a) => CRAB_CONCEPTS[a.arm]),
+        criteriaMet,
+        criteriaNotMet: [...criteriaNotMet, 'clonal-progression'],
       },
     ];
   }

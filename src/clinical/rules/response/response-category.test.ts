@@ -157,15 +157,18 @@ describe('response-category', () => {
 
   it('PD (warning) from a rise from the nadir, over any earlier response', () => {
     const f = only(snap([serum(20, BEFORE), serum(2, '2026-06-01'), serum(7.5, LATER)]));
-    expect(f.params).toEqual({ category: 'PD' });
-    expect(f.variant).toBe('PD');
+    // The PD is the current status; the VGPR reached before it stays the best response.
+    expect(f.params).toEqual({ category: 'PD', best: 'VGPR' });
+    expect(f.variant).toBe('PD-after-response');
     expect(f.indicator).toBe('warning');
     expect(f.criteriaMet).toContain('pd-clonal');
   });
 
-  it('PD from new CRAB criteria', () => {
-    const f = only(snap([serum(20, BEFORE), serum(2, LATER), lab('lab:hb', 11.5, 'g/dL', '2026-09-01'), lab('lab:hb', 9.4, 'g/dL', LATER)]));
-    expect(f.params).toEqual({ category: 'PD' });
+  it('new CRAB criteria without clonal progression are not PD (other causes first); with a new lesion they are', () => {
+    const crab = [serum(20, BEFORE), serum(2, LATER), lab('lab:hb', 11.5, 'g/dL', '2026-09-01'), lab('lab:hb', 9.4, 'g/dL', LATER)];
+    expect(only(snap(crab)).params).toEqual({ category: 'VGPR' });
+    const f = only(snap(crab, [coded('obs:imaging-progressive-lesion', ['answer:present'], LATER)]));
+    expect(f.params.category).toBe('PD');
     expect(f.criteriaMet).toContain('pd-crab');
   });
 
@@ -228,7 +231,7 @@ describe('response-category', () => {
     const cases: [PatientSnapshot, string][] = [
       [snap([serum(20, BEFORE), serum(2, LATER)]), 'Best response: VGPR'],
       [snap([serum(20, BEFORE), serum(0, LATER), bmpc(2, LATER)]), 'Best response: VGPR (higher category not evaluable'],
-      [snap([serum(20, BEFORE), serum(2, '2026-06-01'), serum(7.5, LATER)]), 'Best response: PD'],
+      [snap([serum(20, BEFORE), serum(2, '2026-06-01'), serum(7.5, LATER)]), 'Current status: PD (progressive disease); best response before progression: VGPR'],
       [snap([serum(8, LATER)]), 'Cannot evaluate response category: missing'],
     ];
     for (const [s, text] of cases) {

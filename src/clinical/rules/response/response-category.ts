@@ -126,7 +126,8 @@ export function classifyResponse(snapshot: PatientSnapshot, now: Date): Category
   // PD first: progression overrides any earlier response (Tabell 8.2 PD row, incl. new CRAB).
   const progression = assessProgression(snapshot, now);
   const crab = assessClinicalRelapse(snapshot, now);
-  const crabNew = crab.findings.filter((f) => f !== 'hyperviscosity');
+  // CRAB counts for PD only with clonal progression or lesions (relapse-clinical's confirmed findings).
+  const crabNew = crab.confirmed.filter((f) => f !== 'hyperviscosity');
   if (progression.pd || crabNew.length > 0) {
     for (const p of progression.parameters) if (p.status === 'pd') values.push(...usedAssessment(p));
     if (progression.pd) met.push('pd-clonal');
@@ -294,6 +295,41 @@ export function classifyResponse(snapshot: PatientSnapshot, now: Date): Category
   return result(undefined, needsIfe);
 }
 
+/** Best first: the order in which a response is «better». */
+const RANK: readonly Category[] = ['MRD-negative', 'sCR', 'CR', 'VGPR', 'PR', 'MR', 'SD'];
+/** Response values: a category is judged at each of their dates. */
+const RESPONSE_CONCEPTS = ['lab:mprotein', 'lab:mprotein-urine-24h', 'lab:flc-kappa', 'lab:flc-lambda', 'lab:flc-ratio', 'lab:bmpc'];
+
+/**
+ * The best response reached before `before` (the current PD): the category judged at the date of
+ * each response value after the therapy start. Best response and current status are separate, so a
+ * later PD does not overwrite a PR reached earlier.
+ */
+export function bestResponseBefore(snapshot: PatientSnapshot, before: Date): Category | undefined {
+  const start = therapyStart(snapshot, before);
+  if (!start) return undefined;
+  const times = new Set<number>();
+  for (const concept of RESPONSE_CONCEPTS) {
+    for (const v of snapshot.labs[concept] ?? []) {
+      const t = v.effective.getTime();
+      if (t > start.getTime() && t < before.getTime()) times.add(t);
+    }
+  }
+  let best: number | undefined;
+  for (const t of times) {
+    const c = classifyResponse(snapshot, new Date(t))?.category;
+    const rank = c ? RANK.indexOf(c) : -1;
+    if (rank >= 0 && (best === undefined || rank < best)) best = rank;
+  }
+  return best === undefined ? undefined : RANK[best];
+}
+
+/** When the PD was first seen: the clonal progression or the confirmed clinical relapse. */
+function progressionDate(snapshot: PatientSnapshot, now: Date): Date {
+  const dates = [assessProgression(snapshot, now).date, assessClinicalRelapse(snapshot, now).date].filter((d): d is Date => d !== undefined);
+  return dates.sort((a, b) => a.getTime() - b.getTime())[0] ?? now;
+}
+
 const ORDER_IFE: Record<string, string> = { [SERUM_IFE]: 'order-ife-serum', [URINE_IFE]: 'order-ife-urine' };
 
 function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] {
@@ -313,13 +349,15 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     ];
   }
   const incomplete = r.missing.length > 0;
+  const best = r.category === 'PD' ? bestResponseBefore(snapshot, progressionDate(snapshot, ctx.now)) : undefined;
+  const pdVariant = best && best !== 'SD' ? 'PD-after-response' : 'PD';
   return [
     {
       ruleId: RULE_ID,
       outcome: 'fired',
       subject: 'patient',
-      variant: incomplete ? 'incomplete' : r.category === 'PD' ? 'PD' : 'default',
-      params: { category: r.category },
+      variant: r.category === 'PD' ? pdVariant : incomplete ? 'incomplete' : 'default',
+      params: { category: r.category, ...(best && best !== 'SD' ? { best } : {}) },
       values: r.values,
       missing: r.missing,
       ...criteria,

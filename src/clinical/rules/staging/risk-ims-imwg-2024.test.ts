@@ -239,3 +239,51 @@ describe('risk-ims-imwg-2024', () => {
     expect(standard?.indicator).toBe('info');
   });
 });
+
+describe('risk-ims-imwg-2024: a TP53 mutation reported as a genetic variant assessment (catalogue B.3)', () => {
+  const terminology = loadTerminology();
+  const now = new Date('2025-02-01T10:00:00Z');
+  const LOINC = 'http://loinc.org';
+  const cond = { resourceType: 'Condition', id: 'c1', code: { coding: [{ system: 'http://snomed.info/sct', code: '109989006' }] }, onsetDateTime: DX };
+  const variant = (parts: { gene?: Record<string, unknown>; hgvs?: boolean; value?: 'LA9633-4' | 'LA9634-2' }): Record<string, unknown> => ({
+    resourceType: 'Observation',
+    id: 'tp53',
+    status: 'final',
+    code: { coding: [{ system: LOINC, code: '69548-6', display: 'Genetic variant assessment' }] },
+    effectiveDateTime: '2025-01-14',
+    ...(parts.value ? { valueCodeableConcept: { coding: [{ system: LOINC, code: parts.value }] } } : {}),
+    component: [
+      ...(parts.gene ? [{ code: { coding: [{ system: LOINC, code: '48018-6', display: 'Gene studied [ID]' }] }, valueCodeableConcept: parts.gene }] : []),
+      ...(parts.hgvs
+        ? [{ code: { coding: [{ system: LOINC, code: '48004-6', display: 'DNA change (c.HGVS)' }] }, valueCodeableConcept: { coding: [{ system: 'http://varnomen.hgvs.org', code: 'NM_000546.6:c.743G>A' }] } }]
+        : []),
+    ],
+  });
+  const HGNC_TP53 = { coding: [{ system: 'http://www.genenames.org/geneId', code: 'HGNC:11998', display: 'TP53' }] };
+  const evaluate = (observation: Record<string, unknown>): Finding[] => {
+    const input: SnapshotInput = {
+      patientId: 'p1',
+      resources: { conditions: [cond as Resource], observations: [observation as unknown as Resource] },
+      medications: [],
+      draftOrders: [],
+      unavailable: [],
+    };
+    return riskImsImwg2024.evaluate(buildSnapshot(input, terminology, now), context('patient-view', now));
+  };
+
+  it('gene studied HGNC:11998 with an HGVS component and value Present -> high risk (TP53 mutation)', () => {
+    const f = only(evaluate(variant({ gene: HGNC_TP53, hgvs: true, value: 'LA9633-4' })));
+    expect(f.outcome).toBe('fired');
+    expect(f.criteriaMet).toContain('tp53-mut');
+  });
+
+  it('an HGVS variant without a Present/Absent value is read as the mutation found', () => {
+    expect(only(evaluate(variant({ gene: HGNC_TP53, hgvs: true }))).criteriaMet).toContain('tp53-mut');
+  });
+
+  it('value Absent, another gene, or no HGVS component: not a TP53 mutation', () => {
+    expect(only(evaluate(variant({ gene: HGNC_TP53, hgvs: true, value: 'LA9634-2' }))).criteriaMet ?? []).not.toContain('tp53-mut');
+    expect(only(evaluate(variant({ gene: { coding: [{ system: 'http://www.genenames.org/geneId', code: 'HGNC:1100' }] }, hgvs: true, value: 'LA9633-4' }))).criteriaMet ?? []).not.toContain('tp53-mut');
+    expect(only(evaluate(variant({ gene: HGNC_TP53, value: 'LA9633-4' }))).criteriaMet ?? []).not.toContain('tp53-mut');
+  });
+});

@@ -9,6 +9,7 @@ import type {
   SuggestionRequest,
   UsedValue,
 } from '../../types.js';
+import { DAY_MS } from '../../day.js';
 
 // Catalogue A.4 `stage-iss`: International Staging System for myeloma, from serum β2-microglobulin
 // and albumin at diagnosis. Seed [003] «Internasjonalt prognostisk stadium (ISS)».
@@ -48,7 +49,6 @@ const ACTIVE_CLINICAL_STATUSES = new Set(['active', 'recurrence', 'relapse']);
 /** A diagnosis recorded as wrong is no diagnosis. */
 const EXCLUDED_VERIFICATION_STATUSES = new Set(['refuted', 'entered-in-error']);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type IssStage = 'I' | 'II' | 'III';
 

@@ -1,5 +1,5 @@
 import { oncePerSnapshot, timeKey } from './memo.js';
-import { isoDate, utcDay } from './time.js';
+import { isoDate, clinicalDay } from './time.js';
 import { snapshot as snapshotOf } from './snapshot-factory.test-support.js';
 
 describe('oncePerSnapshot', () => {
@@ -30,14 +30,15 @@ describe('oncePerSnapshot', () => {
   });
 });
 
-describe('utcDay', () => {
+describe('clinicalDay', () => {
   test('orders and groups exactly as the ISO calendar date does, at the midnight boundary', () => {
-    const before = new Date('2026-03-01T23:59:59.999Z');
-    const midnight = new Date('2026-03-02T00:00:00.000Z');
-    const later = new Date('2026-03-02T23:59:59.999Z');
-    expect(utcDay(before)).toBe(utcDay(midnight) - 1);
-    expect(utcDay(midnight)).toBe(utcDay(later));
-    expect(isoDate(before) < isoDate(midnight)).toBe(utcDay(before) < utcDay(midnight));
-    expect(utcDay(new Date('1969-12-31T12:00:00Z'))).toBe(-1);
+    // Midnight in Oslo (UTC+1 in March before the change to summer time).
+    const before = new Date('2026-03-01T22:59:59.999Z');
+    const midnight = new Date('2026-03-01T23:00:00.000Z');
+    const later = new Date('2026-03-02T22:59:59.999Z');
+    expect(clinicalDay(before)).toBe(clinicalDay(midnight) - 1);
+    expect(clinicalDay(midnight)).toBe(clinicalDay(later));
+    expect(isoDate(before) < isoDate(midnight)).toBe(clinicalDay(before) < clinicalDay(midnight));
+    expect(clinicalDay(new Date('1969-12-31T12:00:00Z'))).toBe(-1);
   });
 });

@@ -17,7 +17,7 @@ import type {
 
 export const NOW = new Date('2025-06-01T10:00:00Z');
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../../day.js';
 
 /** `days` after (positive) or before (negative) `from`. */
 export function daysFrom(from: Date | string, days: number): Date {

@@ -1,7 +1,9 @@
 // Calendar arithmetic for rules. Time always comes from the evaluation context (the request clock),
-// never from Date.now(), so every rule is deterministic in tests.
+// never from Date.now(), so every rule is deterministic in tests. Calendar days are clinical days
+// (src/clinical/day.ts, CDS_TIME_ZONE); the helpers here are durations of 24-hour days.
+import { DAY_MS, clinicalDate, clinicalDayNumber } from '../../day.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+export { DAY_MS };
 
 export function isValidDate(d: Date | undefined): d is Date {
   return d !== undefined && Number.isFinite(d.getTime());
@@ -23,14 +25,14 @@ export function withinDaysBefore(date: Date, now: Date, days: number): boolean {
 }
 
 /**
- * The UTC calendar day as a number: same-day and before/after-day comparisons without building
- * strings (`utcDay(a) < utcDay(b)` exactly when `isoDate(a) < isoDate(b)`).
+ * The clinical calendar day as a number: same-day and before/after-day comparisons
+ * (`clinicalDay(a) < clinicalDay(b)` exactly when `isoDate(a) < isoDate(b)`).
  */
-export function utcDay(d: Date): number {
-  return Math.floor(d.getTime() / DAY_MS);
+export function clinicalDay(d: Date): number {
+  return clinicalDayNumber(d);
 }
 
-/** ISO calendar date (YYYY-MM-DD) for card parameters and FHIR `date` fields. */
+/** The clinical calendar date (YYYY-MM-DD) for card parameters and FHIR `date` fields. */
 export function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  return clinicalDate(d);
 }

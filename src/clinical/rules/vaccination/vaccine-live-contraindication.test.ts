@@ -135,3 +135,63 @@ describe('vaccine-live-contraindication', () => {
     expect(nb.map((c) => c.summary)).toContain('Stamaril: sjekk HMAS-historikk før levende vaksine');
   });
 });
+
+describe('vaccine-live-contraindication: every live attenuated vaccine as a class («Levende vaksiner skal i utgangspunktet ikke gis etter HMAS»)', () => {
+  const afterHmas = (coding: { system?: string; code?: string }[], text?: string): Finding[] =>
+    run(
+      build([MYELOMA(), fhirProcedure('h', 'urn:heme-cds:local', 'hmas', '2026-02-01')], {
+        drafts: [medicationRequest('v', { codings: coding as { system: string; code: string }[], ...(text ? { text } : {}) }, { status: 'draft' })],
+        now: NOW,
+      }),
+    );
+  const ATC = 'http://www.whocc.no/atc';
+  const CVX = 'http://hl7.org/fhir/sid/cvx';
+
+  it.each([
+    ['influenza, live', 'J07BB03'],
+    ['typhoid, oral, live', 'J07AP01'],
+    ['MMR', 'J07BD52'],
+    ['MMRV', 'J07BD54'],
+    ['measles', 'J07BD01'],
+    ['mumps', 'J07BE01'],
+    ['rubella', 'J07BJ01'],
+    ['varicella', 'J07BK01'],
+    ['zoster, live', 'J07BK02'],
+    ['rotavirus', 'J07BH01'],
+    ['rotavirus, pentavalent', 'J07BH02'],
+    ['polio, oral', 'J07BF02'],
+    ['cholera, live', 'J07AE02'],
+    ['Japanese encephalitis, live', 'J07BA03'],
+  ])('%s (ATC %s) after HMAS is critical', (_name, code) => {
+    expect(only(afterHmas([{ system: ATC, code }]))).toMatchObject({ variant: 'live-after-hmas', indicator: 'critical' });
+  });
+
+  it.each([
+    ['LAIV', '111'],
+    ['LAIV4', '149'],
+    ['typhoid oral', '25'],
+    ['MMR', '03'],
+    ['MMRV', '94'],
+    ['varicella', '21'],
+    ['zoster live', '121'],
+    ['rotavirus', '116'],
+    ['OPV', '02'],
+  ])('%s (CVX %s) after HMAS is critical', (_name, code) => {
+    expect(only(afterHmas([{ system: CVX, code }]))).toMatchObject({ variant: 'live-after-hmas', indicator: 'critical' });
+  });
+
+  it.each(['Fluenz nesespray', 'Vivotif', 'Priorix', 'M-M-RvaxPro', 'ProQuad', 'Varilrix', 'Zostavax', 'Rotarix', 'Dukoral x', 'Vaxchora'])(
+    '%s by name only (no code) is recognised',
+    (text) => {
+      const f = afterHmas([], text);
+      if (text === 'Dukoral x') expect(f).toEqual([]); // inactivated oral cholera vaccine
+      else expect(only(f)).toMatchObject({ variant: 'live-after-hmas' });
+    },
+  );
+
+  it('inactivated and recombinant vaccines stay outside: influenza J07BB02, polio IPV J07BF03, Shingrix J07BK03, CVX 141', () => {
+    for (const c of [{ system: ATC, code: 'J07BB02' }, { system: ATC, code: 'J07BF03' }, { system: ATC, code: 'J07BK03' }, { system: CVX, code: '141' }]) {
+      expect(afterHmas([c])).toEqual([]);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { CodedObservation, PatientSnapshot, ProcedureEntry, UsedValue } from '../../types.js';
 import { DAY_MS, isValidDate } from '../support/time.js';
+import { clinicalDate } from '../../day.js';
 
 // Record readers shared by workup-level, pcd-igm-myeloma-vs-waldenstrom and followup-smm-plasmacytoma:
 // the M-protein isotype, yes/no clinician and lab flags, and examinations done or ordered. The concepts
@@ -33,8 +34,8 @@ export function readIsotype(snapshot: PatientSnapshot, now: Date): Isotype | und
   );
   const newest = reports[0];
   if (!newest) return undefined;
-  const day = newest.effective.toISOString().slice(0, 10);
-  const sameDay = reports.filter((o) => o.effective.toISOString().slice(0, 10) === day);
+  const day = clinicalDate(newest.effective);
+  const sameDay = reports.filter((o) => clinicalDate(o.effective) === day);
   const values = new Set(sameDay.flatMap((o) => o.valueConcepts));
   const heavy = [...new Set([...values].map((v) => HEAVY[v]).filter((h): h is HeavyChain => h !== undefined))];
   const light = [...new Set([...values].map((v) => LIGHT[v]).filter((l): l is LightChain => l !== undefined))];

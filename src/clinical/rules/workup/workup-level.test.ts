@@ -140,21 +140,29 @@ describe('workup-level', () => {
       expect(f).toMatchObject({ outcome: 'not-evaluable', missing: ['lab:flc-kappa', 'lab:flc-lambda'] });
       expect(f.suggestions?.map((s) => s.params?.loinc)).toEqual(['36916-5', '33944-0']);
     });
-    it('M-protein ≥ 5 g/L without typing -> not-evaluable naming the isotype, with the immunofixation order', () => {
+    it('M-protein ≥ 5 g/L without typing is decided, not undeterminable: high risk as if IgA (proposal), typing suggested', () => {
       const f = only(run({ labs: [m(10), ratio(2)], obs: [symptoms(false)] }));
-      expect(f.missing).toEqual(['obs:mprotein-isotype']);
-      expect(f.suggestions).toEqual([{ template: 'order-immunofixation' }]);
+      expect(f).toMatchObject({ outcome: 'fired', variant: 'high-risk', criteriaMet: expect.arrayContaining([C.mIsotypeUnknown]) });
+      expect(f.suggestions).toEqual(expect.arrayContaining([{ template: 'order-immunofixation' }]));
+      expect(only(run({ labs: [m(4.9), ratio(2)], obs: [symptoms(false)] })).variant).toBe('low-risk');
     });
     it('M-protein below 5 g/L needs no typing', () => {
       expect(only(run({ labs: [m(4.9), ratio(2)], obs: [symptoms(false)] })).variant).toBe('low-risk');
     });
-    it('no SPEP -> names M-protein and isotype, with SPEP order', () => {
+    it('no SPEP -> names the M-protein concentration only, with SPEP order', () => {
       const f = only(run({ labs: [ratio(2)], obs: [symptoms(false)] }));
-      expect(f.missing).toEqual(['lab:mprotein', 'obs:mprotein-isotype']);
+      expect(f.missing).toEqual(['lab:mprotein']);
       expect(f.suggestions?.[0]).toEqual({ template: 'order-lab', params: { concept: 'lab:mprotein', loinc: '33358-3' } });
     });
-    it('no symptom flag -> not-evaluable naming it', () => {
-      expect(only(run({ labs: [m(8), ratio(2)], obs: [isotype('igg', 'kappa')] })).missing).toEqual(['obs:suspected-related-symptoms']);
+    it('no symptom record: decided on the labs, the card says symptoms were not documented (clinician to confirm)', () => {
+      const f = only(run({ labs: [m(8), ratio(2)], obs: [isotype('igg', 'kappa')] }));
+      expect(f).toMatchObject({ outcome: 'fired', variant: 'low-risk-symptoms-undocumented', missing: [] });
+      expect(f.criteriaNotMet).toContain(C.symptomsNotDocumented);
+      const { en, nb } = renderBoth([f], 'patient-view');
+      expect(en[0]?.summary).toMatch(/symptoms not documented/);
+      expect(nb[0]?.summary).toMatch(/symptomer ikke dokumentert/);
+      // A high-risk arm still decides without the record.
+      expect(only(run({ labs: [m(8), ratio(9)], obs: [isotype('igg', 'kappa')] })).variant).toBe('high-risk');
     });
     it('a high-risk arm decides even when other data are missing', () => {
       expect(only(run({ labs: [ratio(9)] })).variant).toBe('high-risk');
@@ -331,7 +339,7 @@ describe('workup-level', () => {
         'patient-view',
         'Work-up level: full per national algorithm; outstanding: low-dose CT, HBV serology, HCV serology, HIV serology, FISH, TP53, biobanking',
       ],
-      [run({ labs: [m(10)] }), 'patient-view', 'Cannot evaluate work-up level: missing Free kappa light chain, Free lambda light chain, M-protein isotype (immunofixation/immunosubtraction), Suspected related symptoms (clinician assessment)'.slice(0, 138) + '…'],
+      [run({ labs: [m(4)] }), 'patient-view', 'Cannot evaluate work-up level: missing Free kappa light chain, Free lambda light chain'],
       [
         run({ ...lowRisk(), extra: { draftOrders: [draftProcedure('proc:lowdose-ct', { display: 'CT myelomatose' })] } }, 'order-select'),
         'order-select',
@@ -367,12 +375,14 @@ describe('workup-level', () => {
       ['pat-wu-plasmacytoma', 'fired', 'high-risk-complete'],
       ['pat-smouldering', 'fired', 'full'],
       ['pat-new-myeloma', 'fired', 'full'],
-      ['pat-mgus', 'not-evaluable', 'default'],
+      ['pat-mgus', 'fired', 'high-risk'],
     ])('%s -> %s %s', (name, outcome, variant) => {
       expect(only(pv(name))).toMatchObject({ outcome, variant });
     });
-    it('pat-mgus: M 8 g/L untyped and no symptom record', () => {
-      expect(only(pv('pat-mgus')).missing).toEqual(['obs:mprotein-isotype', 'obs:suspected-related-symptoms']);
+    it('pat-mgus: M 8 g/L untyped and no symptom record -> decided as high risk (untyped M ≥ 5 g/L may be IgA), typing suggested', () => {
+      const f = only(pv('pat-mgus'));
+      expect(f).toMatchObject({ outcome: 'fired', variant: 'high-risk' });
+      expect(f.criteriaMet).toContain(C.mIsotypeUnknown);
     });
     it('pat-wu-lowrisk-mgus, order-select with a whole-body MRI draft -> low-risk-order on the draft', () => {
       const draft = {

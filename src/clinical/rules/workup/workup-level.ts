@@ -72,6 +72,8 @@ export const C = {
   mLow: 'm-below-thresholds',
   mNotApplicable: 'm-arm-not-applicable',
   noSymptoms: 'no-symptoms',
+  symptomsNotDocumented: 'symptoms-not-documented',
+  mIsotypeUnknown: 'm-ge-5-isotype-unknown',
   involvedAssumed: 'flc-involved-chain-assumed',
   plasmacytomaMarrowUnknown: 'plasmacytoma-marrow-unknown',
   wbMriConditional: 'wb-mri-conditional',
@@ -121,6 +123,9 @@ export function determineLevel(input: LevelInput): LevelResult {
   // IgM and light-chain-only M-proteins are judged on the FLC ratio alone (C-7).
   if (heavy?.includes('IgG') && mprotein !== undefined && ge(mprotein, IGG_M_BOUNDARY_G_L)) high.push(C.iggHigh);
   if (heavy?.includes('IgA') && mprotein !== undefined && ge(mprotein, IGA_M_BOUNDARY_G_L)) high.push(C.igaHigh);
+  // Untyped M-protein at or above the IgA threshold could be IgA: read as high risk (proposal), so a
+  // missing typing never leaves the level undetermined.
+  if (heavy === undefined && mprotein !== undefined && ge(mprotein, IGA_M_BOUNDARY_G_L)) high.push(C.mIsotypeUnknown);
   if (plasmacytoma) high.push(C.plasmacytoma);
   if (symptoms === true) high.push(C.symptoms);
   if (high.length > 0) return { level: 'high-risk', met: high, notMet: [], missing: [] };
@@ -134,20 +139,20 @@ export function determineLevel(input: LevelInput): LevelResult {
   if (mprotein !== undefined && lt(mprotein, IGA_M_BOUNDARY_G_L)) {
     // Below the lower (IgA) threshold: below both, whatever the isotype.
     met.push(C.mLow);
-  } else if (heavy === undefined) {
-    if (mprotein === undefined) missing.push('lab:mprotein');
-    missing.push(ISOTYPE);
-  } else if (!mArm) {
+  } else if (heavy !== undefined && !mArm) {
     met.push(C.mNotApplicable);
   } else if (mprotein === undefined) {
     missing.push('lab:mprotein');
   } else {
     met.push(C.mLow);
   }
-  if (symptoms === undefined) missing.push(SYMPTOMS);
+  // Catalogue: only a missing FLC ratio or M-protein concentration makes the level undeterminable.
+  // Without a symptom record the labs decide, and the card says symptoms were not documented.
+  const notMet: string[] = [];
+  if (symptoms === undefined) notMet.push(C.symptomsNotDocumented);
   else met.push(C.noSymptoms);
-  if (missing.length > 0) return { met, notMet: [], missing };
-  return { level: 'low-risk', met, notMet: [], missing: [] };
+  if (missing.length > 0) return { met, notMet, missing };
+  return { level: 'low-risk', met, notMet, missing: [] };
 }
 
 /** LOINC for the order-the-test suggestions (B.1; concepts.json). */
@@ -334,7 +339,7 @@ function patientView(snapshot: PatientSnapshot, a: Assessment, now: Date): Findi
         ruleId: RULE_ID,
         outcome: 'fired',
         subject: 'patient',
-        variant: 'low-risk',
+        variant: result.notMet.includes(C.symptomsNotDocumented) ? 'low-risk-symptoms-undocumented' : 'low-risk',
         params: {},
         values,
         missing: [],
@@ -344,6 +349,7 @@ function patientView(snapshot: PatientSnapshot, a: Assessment, now: Date): Findi
     ];
   }
   const list = checklist(snapshot, a, result.level, now);
+  if (result.met.includes(C.mIsotypeUnknown)) list.suggestions.push({ template: 'order-immunofixation' });
   const complete = list.outstanding.length === 0;
   return [
     {
