@@ -41,6 +41,8 @@ export interface LabValue {
   effective: Date;
   /** Lab reference range converted to the canonical unit, when reported and convertible. */
   referenceRange?: { low?: number; high?: number };
+  /** The lab flagged the value as above its reference range (interpretation H, HH or HU). */
+  flaggedHigh?: boolean;
   source: SourceRef;
 }
 

@@ -6,6 +6,7 @@ import { stagingRules } from './staging/index.js';
 import { responseRules } from './response/index.js';
 import { firstLineRules } from './first-line/index.js';
 import { relapseRules } from './relapse/index.js';
+import { carTRules } from './car-t/index.js';
 import { prophylaxisRules } from './prophylaxis/index.js';
 import { boneRules } from './bone/index.js';
 import { vaccinationRules } from './vaccination/index.js';
@@ -21,6 +22,7 @@ export const allRules: Rule[] = [
   ...responseRules,
   ...firstLineRules,
   ...relapseRules,
+  ...carTRules,
   ...prophylaxisRules,
   ...boneRules,
   ...vaccinationRules,

@@ -141,7 +141,15 @@ function labValue(
   };
   const referenceRange = referenceRangeOf(element, conceptId, q.unit, terminology);
   if (referenceRange) lab.referenceRange = referenceRange;
+  if (element.interpretation !== undefined && flaggedHigh(element, terminology)) lab.flaggedHigh = true;
   return lab;
+}
+
+const ABOVE_REFERENCE = 'answer:above-reference';
+
+/** The lab's own high flag, for values reported without a reference range. */
+function flaggedHigh(element: Json, terminology: Terminology): boolean {
+  return list(element.interpretation).some((cc) => terminology.matchCodeableConcept(cc).includes(ABOVE_REFERENCE));
 }
 
 /** ISCN strings of the 81291-7 components: a coding's code, the concept's text, or a plain string. */

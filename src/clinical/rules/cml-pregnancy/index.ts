@@ -6,6 +6,7 @@ import { ropegPregnancyNotRecommended } from './ropeg-pregnancy-not-recommended.
 import { ropegContraception } from './ropeg-contraception.js';
 import { ropegBreastfeedingUnknown } from './ropeg-breastfeeding-unknown.js';
 import { ropegOfflabelCml } from './ropeg-offlabel-cml.js';
+import { cmlPhaseAndTkiStart } from './cml-phase-and-tki-start.js';
 import { ropegDoseRangeContext } from './ropeg-dose-range-context.js';
 
 // Catalogue A.13 CML in pregnancy and ropeginterferon alfa-2b (seed [000]). The rules of this area, in catalogue order.
@@ -18,4 +19,5 @@ export const cmlPregnancyRules: Rule[] = [
   ropegBreastfeedingUnknown,
   ropegOfflabelCml,
   ropegDoseRangeContext,
+  cmlPhaseAndTkiStart,
 ];

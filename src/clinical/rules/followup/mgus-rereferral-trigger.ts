@@ -1,6 +1,7 @@
 import type { EvaluationContext, Finding, LabValue, PatientSnapshot, Rule, UsedValue } from '../../types.js';
 import { labNearest, latestLab, usedLab } from '../support/labs.js';
 import { BASELINE_WINDOW_DAYS, mgusDiagnosis, mgusOnly } from './mgus-followup.js';
+import { referredToHaematologySince } from './context.js';
 
 // Catalogue A.3 `mgus-rereferral-trigger`: re-referral to haematology when the M-protein or the
 // involved light chain rises. Seed [003] «MGUS».
@@ -15,7 +16,6 @@ export const FLC_RISE_ABOVE_MG_L = 100;
 const MPROTEIN = 'lab:mprotein';
 const KAPPA = 'lab:flc-kappa';
 const LAMBDA = 'lab:flc-lambda';
-const REFERRAL = 'proc:haematology-referral';
 
 interface Rise {
   baseline: LabValue;
@@ -53,10 +53,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
 
   const latestRise = Math.max(...[mMet ? m : undefined, flcMet ? flc : undefined].filter((r): r is Rise => r !== undefined).map((r) => r.latest.effective.getTime()));
   // Accepting the referral suggestion (or any referral since the rise) settles the card.
-  const referred = snapshot.procedures.some(
-    (p) => p.concepts.includes(REFERRAL) && p.status !== 'revoked' && p.status !== 'entered-in-error' && (p.date === undefined || p.date.getTime() >= latestRise),
-  ) || snapshot.draftOrders.some((d) => d.procedure?.concepts.includes(REFERRAL));
-  if (referred) return [];
+  if (referredToHaematologySince(snapshot, latestRise)) return [];
 
   const values: UsedValue[] = [dx.value];
   const params: Record<string, string | number> = {};

@@ -6,6 +6,7 @@ import { bispecificNoDoseDuringCrs } from './bispecific-no-dose-during-crs.js';
 import { bispecificNoStartDuringInfection } from './bispecific-no-start-during-infection.js';
 import { bispecificPremedication } from './bispecific-premedication.js';
 import { bispecificVaccinationTiming } from './bispecific-vaccination-timing.js';
+import { crsTocilizumabReadiness } from './crs-tocilizumab-readiness.js';
 import { venetoclaxT1114Only } from './venetoclax-t1114-only.js';
 
 // Catalogue A.7 relapse lines and regimen-specific rules. The rules of this area, in catalogue order.
@@ -17,5 +18,6 @@ export const relapseRules: Rule[] = [
   bispecificNoStartDuringInfection,
   bispecificPremedication,
   bispecificVaccinationTiming,
+  crsTocilizumabReadiness,
   venetoclaxT1114Only,
 ];
