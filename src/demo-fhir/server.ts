@@ -29,6 +29,8 @@ export interface DemoFhirServerOptions {
   fixturesDir?: string;
   /** Default true. */
   loadFixtures?: boolean;
+  /** The day the fixtures' reference day is moved to (fixture-dates.ts); default today. */
+  now?: Date;
 }
 
 const BASE_PATH = 'fhir';
@@ -327,7 +329,7 @@ export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Pro
   const repo = new MemoryRepository();
   const router = new FhirRouter();
   if (opts.loadFixtures ?? true) {
-    await loadBundles({ router, repo }, loadFixtureBundles(opts.fixturesDir));
+    await loadBundles({ router, repo }, loadFixtureBundles(opts.fixturesDir, opts.now));
   }
 
   const host = opts.host ?? '127.0.0.1';
