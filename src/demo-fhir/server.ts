@@ -9,7 +9,7 @@ import { buildCapabilityStatement } from './capability.js';
 import { ensureFhirDefinitionsIndexed } from './definitions.js';
 import { loadFixtureBundles } from './fixtures.js';
 import { DemoFhirError, badRequest, fhirError, notFound, operationOutcome } from './outcomes.js';
-import { expandBareReferences, prepareSearch } from './search-query.js';
+import { capPageSize, expandBareReferences, prepareSearch } from './search-query.js';
 import type { PreparedSearch, QueryPair } from './search-query.js';
 
 export { loadFixtureBundles } from './fixtures.js';
@@ -31,6 +31,8 @@ export interface DemoFhirServerOptions {
   loadFixtures?: boolean;
   /** The day the fixtures' reference day is moved to (fixture-dates.ts); default today. */
   now?: Date;
+  /** Largest page a search returns whatever `_count` asks (as HAPI's max page size); default none. */
+  maxPageSize?: number;
 }
 
 const BASE_PATH = 'fhir';
@@ -46,6 +48,7 @@ interface ServerContext {
   baseUrl: string;
   startedAt: string;
   capability: Map<string, CapabilityStatement>;
+  maxPageSize?: number;
 }
 
 interface Reply {
@@ -138,7 +141,7 @@ function searchLinks(base: string, type: string, search: PreparedSearch, total: 
 }
 
 async function search(ctx: ServerContext, req: IncomingMessage, type: string, pairs: QueryPair[]): Promise<Reply> {
-  const prepared = prepareSearch(type, pairs, wantsStrictHandling(req));
+  const prepared = capPageSize(prepareSearch(type, pairs, wantsStrictHandling(req)), ctx.maxPageSize);
   const result = (await callRouter(ctx, routerRequest('GET', type, prepared.query))) as Bundle;
   const base = requestBaseUrl(ctx, req);
   const entry: BundleEntry[] = (result.entry ?? []).map((e) => ({
@@ -339,6 +342,7 @@ export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Pro
     baseUrl: '',
     startedAt: new Date().toISOString(),
     capability: new Map(),
+    ...(opts.maxPageSize !== undefined ? { maxPageSize: opts.maxPageSize } : {}),
   };
   const server = createServer((req, res) => handle(ctx, req, res));
   await listen(server, opts.port ?? 0, host);
