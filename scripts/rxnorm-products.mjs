@@ -20,6 +20,7 @@
 //
 // The command that made the shipped file is in its "$comment".
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -27,7 +27,7 @@ describe('discovery', () => {
     const pv = byId['heme-patient-view'].prefetch;
     expect(pv.patient).toBe('Patient/{{context.patientId}}');
     expect(pv.observations).toMatch(/^Observation\?patient=\{\{context\.patientId\}\}&code=.*http:\/\/loinc\.org\|1952-1.*&_sort=-date/);
-    expect(pv.conditions).toBe('Condition?patient={{context.patientId}}');
+    expect(pv.conditions).toBe('Condition?patient={{context.patientId}}&_count=1000');
     expect(pv.medicationRequests).toMatch(/^MedicationRequest\?patient=/);
   });
 
