@@ -348,12 +348,13 @@ export async function resolvePrefetch(
 
   const resources: Partial<Record<DataDomain, Resource[]>> = {};
   const medications: Medication[] = [];
-  const fromClient: DataDomain[] = [];
-  const fetched: DataDomain[] = [];
+  // Keys the client gave and keys fetched (for the audit); domains that could not be had (for the rules).
+  const fromClient: string[] = [];
+  const fetched: string[] = [];
   const unavailable: DataDomain[] = [];
   let patient: Patient | undefined;
-  const note = (list: DataDomain[], domain: DataDomain) => {
-    if (!list.includes(domain)) list.push(domain);
+  const note = <T extends string>(list: T[], item: T) => {
+    if (!list.includes(item)) list.push(item);
   };
 
   const take = (domain: DataDomain, list: Resource[]) => {
@@ -376,10 +377,10 @@ export async function resolvePrefetch(
       const state = states.get(key);
       if (state?.kind === 'data') {
         take(domain, resourcesFrom(state.value));
-        note(fromClient, domain);
+        note(fromClient, key);
       } else if (state?.kind === 'none') {
         if (domain !== 'patient') resources[domain] ??= [];
-        note(fromClient, domain);
+        note(fromClient, key);
       }
     }
   }
@@ -390,17 +391,17 @@ export async function resolvePrefetch(
     const results = await Promise.all(
       missing.map(async ({ domain, key }) => {
         const url = fillTemplate(service.prefetch[key] ?? '', patientId);
-        return { domain, list: domain === 'patient' ? await budget.get(url).then((r) => (r ? [r] : undefined)) : await budget.search(url) };
+        return { domain, key, list: domain === 'patient' ? await budget.get(url).then((r) => (r ? [r] : undefined)) : await budget.search(url) };
       }),
     );
-    for (const { domain, list } of results) {
+    for (const { domain, key, list } of results) {
       if (list === undefined) {
         note(unavailable, domain);
         continue;
       }
       take(domain, list);
       if (domain === 'patient' && !patient) note(unavailable, domain);
-      else note(fetched, domain);
+      else note(fetched, key);
     }
   }
 
