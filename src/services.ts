@@ -14,9 +14,24 @@ export interface ServiceDefinition {
   rules: Rule[];
   /** Domains the rules read (union of their `needs`), in a stable order. */
   needs: DataDomain[];
-  /** Prefetch key -> FHIR query template; the key is the domain name. */
+  /** Prefetch key -> FHIR query template. The key is the domain name, then `<domain>-2` ... for a split query. */
   prefetch: Record<string, string>;
+  /** The prefetch keys of each domain, in order (one, unless its query is split to stay under MAX_QUERY_URL_LENGTH). */
+  prefetchKeys?: Partial<Record<DataDomain, string[]>>;
 }
+
+/**
+ * The longest query URL we send or ask a client to send: servers and proxies commonly refuse longer
+ * GET URLs (HAPI FHIR behind the usual proxies, IIS and many gateways draw the line near 2 KB).
+ */
+export const MAX_QUERY_URL_LENGTH = 2048;
+/**
+ * What a template may use, leaving room for the FHIR base URL (up to 150 characters) and a
+ * patient id (FHIR ids are at most 64) within MAX_QUERY_URL_LENGTH.
+ */
+export const MAX_TEMPLATE_LENGTH = MAX_QUERY_URL_LENGTH - 151 - 64 + '{{context.patientId}}'.length;
+/** Page size asked for; servers may page smaller, and the service follows `next` links (bounded). */
+export const PAGE_SIZE = 1000;
 
 const DOMAIN_ORDER: DataDomain[] = [
   'patient',
@@ -33,7 +48,8 @@ const DOMAIN_ORDER: DataDomain[] = [
 /** Observation kinds whose codes go into the Observation prefetch query. */
 const OBSERVATION_KINDS = ['lab', 'observation', 'fish'] as const;
 
-function observationCodeParam(terminology: Terminology): string {
+/** Observation.code tokens (`system|code`) of every lab, observation and FISH concept, sorted. */
+function observationCodeTokens(terminology: Terminology): string[] {
   const seen = new Set<string>();
   for (const kind of OBSERVATION_KINDS) {
     for (const id of terminology.conceptsOfKind(kind)) {
@@ -47,35 +63,55 @@ function observationCodeParam(terminology: Terminology): string {
   // Sorted so discovery is byte-stable across restarts (Epic analysts copy these strings).
   // `system|code` stays readable (as in FHIR examples); only characters that would break the
   // query string are escaped.
-  return [...seen]
-    .sort()
-    .map((t) => t.replace(/[,&#%\s+]/g, (c) => encodeURIComponent(c)))
-    .join(',');
+  return [...seen].sort().map((t) => t.replace(/[,&#%\s+]/g, (c) => encodeURIComponent(c)));
 }
 
-/** FHIR query template per domain. Only `{{context.patientId}}` is used (a root-level primitive token). */
-export function prefetchTemplate(domain: DataDomain, terminology: Terminology): string {
+/** The Observation queries: the code list split over as many queries as keep each within MAX_TEMPLATE_LENGTH. */
+function observationTemplates(terminology: Terminology): string[] {
+  const head = 'Observation?patient={{context.patientId}}&code=';
+  const tail = `&_sort=-date&_count=${PAGE_SIZE}`;
+  const templates: string[] = [];
+  let codes: string[] = [];
+  for (const token of observationCodeTokens(terminology)) {
+    if (codes.length > 0 && head.length + [...codes, token].join(',').length + tail.length > MAX_TEMPLATE_LENGTH) {
+      templates.push(head + codes.join(',') + tail);
+      codes = [];
+    }
+    codes.push(token);
+  }
+  if (codes.length > 0) templates.push(head + codes.join(',') + tail);
+  return templates;
+}
+
+/** FHIR query template(s) per domain. Only `{{context.patientId}}` is used (a root-level primitive token). */
+export function prefetchTemplates(domain: DataDomain, terminology: Terminology): string[] {
   const p = 'patient={{context.patientId}}';
+  const count = `_count=${PAGE_SIZE}`;
   switch (domain) {
     case 'patient':
-      return 'Patient/{{context.patientId}}';
+      return ['Patient/{{context.patientId}}'];
     case 'conditions':
-      return `Condition?${p}`;
+      return [`Condition?${p}&${count}`];
     case 'observations':
-      return `Observation?${p}&code=${observationCodeParam(terminology)}&_sort=-date&_count=1000`;
+      return observationTemplates(terminology);
     case 'medicationRequests':
-      return `MedicationRequest?${p}&_count=1000`;
+      return [`MedicationRequest?${p}&${count}`];
     case 'medicationStatements':
-      return `MedicationStatement?${p}&_count=1000`;
+      return [`MedicationStatement?${p}&${count}`];
     case 'medicationAdministrations':
-      return `MedicationAdministration?${p}&_count=1000`;
+      return [`MedicationAdministration?${p}&${count}`];
     case 'procedures':
-      return `Procedure?${p}&_count=1000`;
+      return [`Procedure?${p}&${count}`];
     case 'serviceRequests':
-      return `ServiceRequest?${p}&_count=1000`;
+      return [`ServiceRequest?${p}&${count}`];
     case 'immunizations':
-      return `Immunization?${p}`;
+      return [`Immunization?${p}&${count}`];
   }
+}
+
+/** Prefetch keys of a domain: its name, then `<domain>-2`, `<domain>-3` ... for a split query. */
+export function prefetchKeysFor(domain: DataDomain, terminology: Terminology): Record<string, string> {
+  return Object.fromEntries(prefetchTemplates(domain, terminology).map((t, i) => [i === 0 ? domain : `${domain}-${i + 1}`, t]));
 }
 
 interface ServiceSpec {
@@ -121,8 +157,13 @@ export function buildServices(rules: Rule[], terminology: Terminology): ServiceD
     const wanted = new Set(serviceRules.flatMap((r) => r.needs));
     const needs = DOMAIN_ORDER.filter((d) => wanted.has(d));
     const prefetch: Record<string, string> = {};
-    for (const d of needs) prefetch[d] = prefetchTemplate(d, terminology);
-    return { ...spec, rules: serviceRules, needs, prefetch };
+    const prefetchKeys: Partial<Record<DataDomain, string[]>> = {};
+    for (const d of needs) {
+      const keys = prefetchKeysFor(d, terminology);
+      Object.assign(prefetch, keys);
+      prefetchKeys[d] = Object.keys(keys);
+    }
+    return { ...spec, rules: serviceRules, needs, prefetch, prefetchKeys };
   });
 }
 

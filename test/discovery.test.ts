@@ -27,7 +27,7 @@ describe('discovery', () => {
     const pv = byId['heme-patient-view'].prefetch;
     expect(pv.patient).toBe('Patient/{{context.patientId}}');
     expect(pv.observations).toMatch(/^Observation\?patient=\{\{context\.patientId\}\}&code=.*http:\/\/loinc\.org\|1952-1.*&_sort=-date/);
-    expect(pv.conditions).toBe('Condition?patient={{context.patientId}}');
+    expect(pv.conditions).toBe('Condition?patient={{context.patientId}}&_count=1000');
     expect(pv.medicationRequests).toMatch(/^MedicationRequest\?patient=/);
     // Vaccinations are read from Immunization (bispecific-vaccination-timing on the order hooks).
     for (const id of ['heme-order-select', 'heme-order-sign']) expect(byId[id].prefetch.immunizations).toBe('Immunization?patient={{context.patientId}}');

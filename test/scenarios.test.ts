@@ -2,6 +2,7 @@ import request from 'supertest';
 import { validateResource } from '@medplum/core';
 import type { Resource as MedplumResource } from '@medplum/fhirtypes';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { rebaseFixtureDates } from '../src/demo-fhir/fixture-dates.js';
 import { startDemoFhirServer, type DemoFhirServer } from '../src/demo-fhir/server.js';
 import { fromRoot } from '../src/paths.js';
 import { fullPrefetch, hookBody, startStack, type TestStack } from './support/stack.js';
@@ -12,47 +13,72 @@ import { draftBundle, loadScenarios, scenarioMarkdown, scenarioSection, withScen
 // and once with no prefetch (the service fetches everything from the demo FHIR server over a socket). Both must
 // give the cards the scenario lists, with the same summaries.
 //
+// The scenarios are written for one reference day (scenarios.json `now`); the demo server and the
+// drafts move every date to the clock's day (src/demo-fhir/fixture-dates.ts). They run at today's
+// clock and at a clock a year later, and must give the same cards at both.
+//
 // RECORD_SCENARIOS=1 writes the cards actually returned into fixtures/scenarios.json (for review in
 // the diff after a rule change); the assertions still run against what was recorded before.
 const scenarios = loadScenarios();
-const NOW = new Date(scenarios.now);
 const RECORD = process.env.RECORD_SCENARIOS === '1';
+const TODAY = new Date();
+const CLOCKS = [
+  { label: 'today', now: TODAY },
+  { label: 'a year later', now: new Date(TODAY.getTime() + 365 * 24 * 60 * 60 * 1000) },
+];
 
-let stack: TestStack;
-let fhir: DemoFhirServer;
-const prefetchCache = new Map<string, Record<string, unknown>>();
+interface ClockedStack {
+  now: Date;
+  stack: TestStack;
+  fhir: DemoFhirServer;
+  prefetchCache: Map<string, Record<string, unknown>>;
+}
+
+const stacks = new Map<string, ClockedStack>();
+
+function clocked(label: string): ClockedStack {
+  const s = stacks.get(label);
+  if (!s) throw new Error(`no stack for ${label}`);
+  return s;
+}
 
 beforeAll(async () => {
-  [stack, fhir] = await Promise.all([startStack({ now: NOW }), startDemoFhirServer({ host: '127.0.0.1', port: 0 })]);
-});
+  await Promise.all(
+    CLOCKS.map(async ({ label, now }) => {
+      const [stack, fhir] = await Promise.all([startStack({ now }), startDemoFhirServer({ host: '127.0.0.1', port: 0, now })]);
+      stacks.set(label, { now, stack, fhir, prefetchCache: new Map() });
+    }),
+  );
+}, 120_000);
 afterAll(async () => {
   if (RECORD) {
     writeFileSync(fromRoot('fixtures', 'scenarios.json'), `${JSON.stringify(scenarios, null, 1)}\n`);
     const readme = fromRoot('fixtures', 'README.md');
     writeFileSync(readme, withScenarioSection(readFileSync(readme, 'utf8'), scenarioMarkdown(scenarios)));
   }
-  await Promise.all([stack.close(), fhir.close()]);
+  await Promise.all([...stacks.values()].flatMap((s) => [s.stack.close(), s.fhir.close()]));
 });
 
 const SERVICE = { 'patient-view': 'heme-patient-view', 'order-select': 'heme-order-select', 'order-sign': 'heme-order-sign' } as const;
 
 type CardLike = { summary: string; indicator: string; source: { topic: { code: string } } };
 
-async function prefetchFor(serviceId: string, patientId: string): Promise<Record<string, unknown>> {
+async function prefetchFor(at: ClockedStack, serviceId: string, patientId: string): Promise<Record<string, unknown>> {
   const key = `${serviceId}|${patientId}`;
-  let cached = prefetchCache.get(key);
+  let cached = at.prefetchCache.get(key);
   if (!cached) {
-    const service = stack.runtime.deps.services.find((s) => s.id === serviceId);
+    const service = at.stack.runtime.deps.services.find((s) => s.id === serviceId);
     if (!service) throw new Error(serviceId);
-    cached = await fullPrefetch(service.prefetch, fhir.baseUrl, patientId);
-    prefetchCache.set(key, cached);
+    cached = await fullPrefetch(service.prefetch, at.fhir.baseUrl, patientId);
+    at.prefetchCache.set(key, cached);
   }
   return cached;
 }
 
-function bodyFor(call: ScenarioCall, patientId: string, extra: Record<string, unknown>) {
+function bodyFor(at: ClockedStack, call: ScenarioCall, patientId: string, extra: Record<string, unknown>) {
   if (call.hook === 'patient-view') return hookBody('patient-view', patientId, extra);
-  const draftOrders = draftBundle(call.drafts ?? [], patientId, scenarios.now);
+  // Draft dates are written for the reference day too and move with the charts.
+  const draftOrders = draftBundle(rebaseFixtureDates(call.drafts ?? [], at.now), patientId, at.now.toISOString());
   const refs = (draftOrders.entry as { resource: { resourceType: string; id: string } }[]).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
   const context = call.hook === 'order-select' ? { draftOrders, selections: refs } : { draftOrders };
   return hookBody(call.hook, patientId, { ...extra, context });
@@ -74,18 +100,21 @@ test('fixtures/README.md shows exactly these scenarios and cards', () => {
   expect(scenarioSection(readFileSync(fromRoot('fixtures', 'README.md'), 'utf8'))).toBe(scenarioMarkdown(loadScenarios()));
 });
 
-test.each(cases)('$name', async ({ patientId, call }) => {
+const clockedCases = CLOCKS.flatMap(({ label }) => cases.map((c) => ({ ...c, clock: label, name: `${c.name} (${label})` })));
+
+test.each(clockedCases)('$name', async ({ patientId, call, clock }) => {
+  const at = clocked(clock);
   const serviceId = SERVICE[call.hook];
-  const withPrefetch = await request(stack.app)
+  const withPrefetch = await request(at.stack.app)
     .post(`/cds-services/${serviceId}`)
     // As an EHR sends it: prefetch plus fhirServer, so a Medication referenced but not included is fetched.
-    .send(bodyFor(call, patientId, { prefetch: await prefetchFor(serviceId, patientId), fhirServer: fhir.baseUrl }));
-  const withFallback = await request(stack.app).post(`/cds-services/${serviceId}`).send(bodyFor(call, patientId, { fhirServer: fhir.baseUrl }));
+    .send(bodyFor(at, call, patientId, { prefetch: await prefetchFor(at, serviceId, patientId), fhirServer: at.fhir.baseUrl }));
+  const withFallback = await request(at.stack.app).post(`/cds-services/${serviceId}`).send(bodyFor(at, call, patientId, { fhirServer: at.fhir.baseUrl }));
   expect([withPrefetch.status, withFallback.status]).toEqual([200, 200]);
 
   const topics = (cards: CardLike[]) => cards.map((c) => c.source.topic.code).sort();
   const got = topics(withPrefetch.body.cards);
-  if (RECORD) call.expect = got;
+  if (RECORD && clock === CLOCKS[0]?.label) call.expect = got;
   expect(got).toEqual([...call.expect].sort());
   // The demo server is healthy: nothing may be reported unavailable, and the fallback path gives
   // the same cards with the same texts as the prefetch path.

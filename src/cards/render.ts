@@ -49,8 +49,9 @@ const DOMAIN_LABELS: Record<DataDomain, LocalizedText> = {
   immunizations: { nb: 'vaksinasjoner', en: 'immunizations' },
 };
 
-const UI: Record<Locale, Record<'valuesUsed' | 'criteriaMet' | 'criteriaNotMet' | 'missing' | 'proposal' | 'source', string>> = {
+const UI: Record<Locale, Record<'valuesUsed' | 'criteriaMet' | 'criteriaNotMet' | 'missing' | 'proposal' | 'source' | 'matchedByName', string>> = {
   nb: {
+    matchedByName: 'Gjenkjent på navn, ikke kode: legemiddelkoden er ukjent for tjenesten, så virkestoffet ble lest av navnet. Kontroller at dette er legemidlet som er ment',
     valuesUsed: 'Verdier brukt',
     criteriaMet: 'Kriterier oppfylt',
     criteriaNotMet: 'Kriterier ikke oppfylt',
@@ -59,6 +60,7 @@ const UI: Record<Locale, Record<'valuesUsed' | 'criteriaMet' | 'criteriaNotMet' 
     source: 'Kilde',
   },
   en: {
+    matchedByName: 'Matched by name, not code: the drug code is unknown to the service, so the ingredient was read from the name. Check that this is the drug meant',
     valuesUsed: 'Values used',
     criteriaMet: 'Criteria met',
     criteriaNotMet: 'Criteria not met',
@@ -173,6 +175,8 @@ function mergeFindings(a: Finding, b: Finding): Finding {
   const met = [...new Set([...(a.criteriaMet ?? []), ...(b.criteriaMet ?? [])])];
   const notMet = [...new Set([...(a.criteriaNotMet ?? []), ...(b.criteriaNotMet ?? [])])];
   const suggestions = uniqueBy([...(a.suggestions ?? []), ...(b.suggestions ?? [])], suggestionKey);
+  const byName = [...new Set([...(a.matchedByName ?? []), ...(b.matchedByName ?? [])])];
+  if (byName.length > 0) merged.matchedByName = byName;
   if (met.length > 0) merged.criteriaMet = met;
   if (notMet.length > 0) merged.criteriaNotMet = notMet;
   if (suggestions.length > 0) merged.suggestions = suggestions;
@@ -301,6 +305,9 @@ class CardRenderer {
     if (notMet.length > 0) blocks.push([`**${ui.criteriaNotMet}:**`, '', ...notMet].join('\n'));
     if (this.finding.outcome === 'not-evaluable' && this.finding.missing.length > 0) {
       blocks.push(`**${ui.missing}:** ${escapeMarkdown(this.missingList())}`);
+    }
+    if (this.finding.matchedByName?.length) {
+      blocks.push(`**${ui.matchedByName}:** ${this.finding.matchedByName.map((d) => `«${escapeMarkdown(d)}»`).join(', ')}`);
     }
     if (this.template.proposal) blocks.push(`**${ui.proposal}:** ${this.text(this.template.proposal, true)}`);
     const citation = this.template.citation;

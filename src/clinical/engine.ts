@@ -1,3 +1,4 @@
+import { nameMatchedEntries, withNameMatches } from './name-matches.js';
 import type { DataDomain, EvaluationContext, Finding, PatientSnapshot, Rule } from './types.js';
 
 // Runs a service's rules over one snapshot. A rule never takes the request down with it, and a
@@ -24,6 +25,7 @@ export function runRules(rules: Rule[], snapshot: PatientSnapshot, ctx: Evaluati
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const unavailable = new Set<DataDomain>(snapshot.unavailable);
+  const byName = nameMatchedEntries(snapshot);
 
   for (const rule of rules) {
     if (!rule.hooks.includes(ctx.hook)) continue;
@@ -43,7 +45,7 @@ export function runRules(rules: Rule[], snapshot: PatientSnapshot, ctx: Evaluati
       skipped.push({ ruleId: rule.id, reason: 'error', domains: [] });
       continue;
     }
-    findings.push(...result);
+    findings.push(...result.map((f) => withNameMatches(f, byName)));
   }
 
   return { findings, skipped };

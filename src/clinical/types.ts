@@ -72,6 +72,8 @@ export interface MedicationEntry {
   concepts: string[];
   /** Display text for cards (from Medication.code.text / coding display / INN). */
   display: string;
+  /** The drugs were recognised by their name in text/display, not by a code (the card says so). */
+  matchedByName?: true;
   /** FHIR status as sent (`active`, `draft`, `completed`, `stopped`, ...). */
   status?: string;
   /** authoredOn / effective time / dateWritten. */
@@ -205,6 +207,11 @@ export interface Finding {
   suggestions?: SuggestionRequest[];
   /** Overrides the template indicator (e.g. info on order-select for an order-sign warning). */
   indicator?: Indicator;
+  /**
+   * Displays of the orders or records this finding is about whose drug was recognised by name, not
+   * by code (set by the engine from MedicationEntry.matchedByName; the renderer says so in the detail).
+   */
+  matchedByName?: string[];
 }
 
 /** A clock makes every rule deterministic; tests inject a fixed one. */

@@ -77,8 +77,7 @@ function firstFileShift(fixturesDir: string, bundles: readonly Bundle[]): number
  * (the date shift for fixture bundles, once in place, applies here or in loadFixtureBundles).
  */
 export function fixtureSetFor(loadedAt: Date, fixturesDir: string = fromRoot('fixtures')): FixtureSet {
-  void loadedAt;
-  const bundles = loadFixtureBundles(fixturesDir);
+  const bundles = loadFixtureBundles(fixturesDir, loadedAt);
   const days = firstFileShift(fixturesDir, bundles);
   return { bundles, asOf: new Date(fixtureReferenceDate(fixturesDir).getTime() + days * DAY_MS) };
 }

@@ -21,7 +21,8 @@ const TODAY = '2026-11-22';
 const UCUM = 'http://unitsofmeasure.org';
 const LOINC = 'http://loinc.org';
 
-const bundles = loadFixtureBundles();
+// As written: the reference day (the loaders move it to today, see fixture-dates.test.ts).
+const bundles = loadFixtureBundles(undefined, new Date(TODAY));
 const fixtureFiles = readdirSync(fromRoot('fixtures'))
   .filter((name) => FIXTURE_FILE.test(name))
   .sort();
@@ -245,7 +246,7 @@ describe('fixtures loaded into the demo server', () => {
   let server: DemoFhirServer;
 
   beforeAll(async () => {
-    server = await startDemoFhirServer({});
+    server = await startDemoFhirServer({ now: new Date(TODAY) });
   });
 
   afterAll(async () => {

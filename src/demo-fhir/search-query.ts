@@ -184,3 +184,9 @@ export function prepareSearch(resourceType: string, pairs: readonly QueryPair[],
   }
   return { query, applied, count, offset };
 }
+
+/** A server-side page size limit: `_count` above it (or absent) pages at the limit, with `next` links. */
+export function capPageSize(search: PreparedSearch, max: number | undefined): PreparedSearch {
+  if (max === undefined || (search.count !== undefined && search.count <= max)) return search;
+  return { ...search, count: max, query: { ...search.query, _count: String(max) } };
+}

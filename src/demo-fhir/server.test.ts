@@ -12,7 +12,8 @@ let startupMs: number;
 
 beforeAll(async () => {
   const started = performance.now();
-  server = await startDemoFhirServer({});
+  // Fixtures as written (their reference day), so the date searches below are stable.
+  server = await startDemoFhirServer({ now: new Date('2026-11-22T10:00:00Z') });
   startupMs = performance.now() - started;
 });
 

@@ -13,7 +13,7 @@ import { ensureFhirDefinitionsIndexed } from './definitions.js';
 import { fixtureSetFor } from './fixture-set.js';
 import { isLoopbackOrigin } from './loopback.js';
 import { DemoFhirError, badRequest, fhirError, notFound, operationOutcome } from './outcomes.js';
-import { expandBareReferences, prepareSearch } from './search-query.js';
+import { capPageSize, expandBareReferences, prepareSearch } from './search-query.js';
 import type { PreparedSearch, QueryPair } from './search-query.js';
 
 export { loadFixtureBundles } from './fixtures.js';
@@ -38,6 +38,10 @@ export interface DemoFhirServerOptions {
    * as HAPI FHIR (the fixture loader's tests). The demo server as `npm start` runs it never does.
    */
   acceptTransactions?: boolean;
+  /** The day the fixtures' reference day is moved to (fixture-dates.ts); default today. */
+  now?: Date;
+  /** Largest page a search returns whatever `_count` asks (as HAPI's max page size); default none. */
+  maxPageSize?: number;
 }
 
 const BASE_PATH = 'fhir';
@@ -67,6 +71,7 @@ interface ServerContext {
   startedAt: string;
   capability: BoundedMap<string, CapabilityStatement>;
   acceptTransactions: boolean;
+  maxPageSize?: number;
 }
 
 interface Reply {
@@ -163,7 +168,7 @@ function searchLinks(base: string, type: string, search: PreparedSearch, total: 
 }
 
 async function search(ctx: ServerContext, req: IncomingMessage, type: string, pairs: QueryPair[]): Promise<Reply> {
-  const prepared = prepareSearch(type, pairs, wantsStrictHandling(req));
+  const prepared = capPageSize(prepareSearch(type, pairs, wantsStrictHandling(req)), ctx.maxPageSize);
   const result = (await callRouter(ctx, routerRequest('GET', type, prepared.query))) as Bundle;
   const base = requestBaseUrl(ctx, req);
   const entry: BundleEntry[] = (result.entry ?? []).map((e) => ({
@@ -374,7 +379,7 @@ export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Pro
   const repo = new MemoryRepository();
   const router = new FhirRouter();
   if (opts.loadFixtures ?? true) {
-    await loadBundles({ router, repo }, fixtureSetFor(new Date(), opts.fixturesDir).bundles);
+    await loadBundles({ router, repo }, fixtureSetFor(opts.now ?? new Date(), opts.fixturesDir).bundles);
   }
 
   const ctx: ServerContext = {
@@ -384,6 +389,7 @@ export async function startDemoFhirServer(opts: DemoFhirServerOptions = {}): Pro
     startedAt: new Date().toISOString(),
     capability: new BoundedMap(CAPABILITY_CACHE_ENTRIES),
     acceptTransactions: opts.acceptTransactions ?? false,
+    ...(opts.maxPageSize !== undefined ? { maxPageSize: opts.maxPageSize } : {}),
   };
   const server = createServer((req, res) => handle(ctx, req, res));
   await listen(server, opts.port ?? 0, host);

@@ -1,7 +1,7 @@
 import type { Bundle, Medication, Patient, Resource } from '@medplum/fhirtypes';
 import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
-import type { ServiceDefinition } from '../services.js';
+import { MAX_TEMPLATE_LENGTH, type ServiceDefinition } from '../services.js';
 import { isOpenCircuit, type FhirCircuitBreakers } from './circuit-breakers.js';
 
 // Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
@@ -37,7 +37,7 @@ export interface ResolveOptions {
   fetchDeadline: number;
   /** Upper bound for one FHIR request. */
   perRequestTimeoutMs: number;
-  /** Most `next` pages followed per search. */
+  /** Most pages read per search (the first and its `next` pages); default DEFAULT_MAX_PAGES. */
   maxPages?: number;
   /** Circuit breakers per FHIR base URL; without them every request goes out. */
   breakers?: FhirCircuitBreakers;
@@ -53,6 +53,8 @@ export interface ResolveOptions {
 // would cost memory shared by every concurrent call and could not finish within the deadline
 // anyway, so the read stops at the cap and the key counts as unavailable.
 export const MAX_FHIR_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** Pages read per search: with servers that page at 100 (many cap `_count`), 2,000 resources. */
+export const DEFAULT_MAX_PAGES = 20;
 export const MAX_FHIR_BYTES_PER_CALL = 24 * 1024 * 1024;
 
 /** A FHIR answer that is not a usable 2xx JSON body; `response.status` is what the breaker classifies. */
@@ -265,7 +267,10 @@ class FetchBudget {
     }
   }
 
-  /** A search with paging; undefined when the first page failed. */
+  /**
+   * A search with paging: `next` links followed up to `maxPages` pages. Undefined when any page
+   * failed or more pages remain than may be read: a partial list would pass for the whole record.
+   */
   async search(url: string): Promise<Resource[] | undefined> {
     const first = await this.get(url);
     if (!first) return undefined;
@@ -273,15 +278,15 @@ class FetchBudget {
     if (first.resourceType !== 'Bundle') return [first];
     const resources = bundleEntries(first as Bundle);
     let page = first as Bundle;
-    for (let i = 1; i < (this.opts.maxPages ?? 5); i++) {
+    for (let pages = 1; ; pages++) {
       const next = nextLink(page);
-      if (!next) break;
+      if (!next) return resources;
+      if (pages >= (this.opts.maxPages ?? DEFAULT_MAX_PAGES)) return undefined;
       const more = await this.get(next);
-      if (!more || more.resourceType !== 'Bundle') break;
+      if (!more || more.resourceType !== 'Bundle') return undefined;
       page = more as Bundle;
       resources.push(...bundleEntries(page));
     }
-    return resources;
   }
 }
 
@@ -300,6 +305,22 @@ function medicationRefs(resources: Resource[]): string[] {
   return [...ids];
 }
 
+/** `Medication?_id=a,b,...` queries for the referenced ids, each within MAX_TEMPLATE_LENGTH. */
+export function medicationQueries(ids: string[]): string[] {
+  const head = 'Medication?_id=';
+  const queries: string[] = [];
+  let batch: string[] = [];
+  for (const id of ids.map(encodeURIComponent)) {
+    if (batch.length > 0 && head.length + [...batch, id].join(',').length > MAX_TEMPLATE_LENGTH) {
+      queries.push(head + batch.join(','));
+      batch = [];
+    }
+    batch.push(id);
+  }
+  if (batch.length > 0) queries.push(head + batch.join(','));
+  return queries;
+}
+
 /**
  * Resolves the data a service's rules need: client prefetch first, the FHIR server for the rest.
  * Throws PreconditionFailed (412) only when data is missing and there is no FHIR server at all.
@@ -311,22 +332,31 @@ export async function resolvePrefetch(
 ): Promise<ResolvedData> {
   const patientId = body.context.patientId;
   const clientPrefetch = isObject(body.prefetch) ? body.prefetch : {};
-  const states = new Map<DataDomain, KeyState>();
+  // A domain may have several keys (a query split to stay under the URL length limit): each key is
+  // classified and fetched on its own, and the domain is whole only when every key is.
+  const keysOf = (domain: DataDomain): string[] => service.prefetchKeys?.[domain] ?? [domain];
+  const states = new Map<string, KeyState>();
   for (const domain of service.needs) {
-    const present = Object.prototype.hasOwnProperty.call(clientPrefetch, domain);
-    states.set(domain, classifyClientValue(domain, clientPrefetch[domain], patientId, present));
+    for (const key of keysOf(domain)) {
+      const present = Object.prototype.hasOwnProperty.call(clientPrefetch, key);
+      states.set(key, classifyClientValue(domain, clientPrefetch[key], patientId, present));
+    }
   }
 
-  const missing = service.needs.filter((d) => states.get(d)?.kind === 'missing');
+  const missing = service.needs.flatMap((d) => keysOf(d).filter((k) => states.get(k)?.kind === 'missing').map((key) => ({ domain: d, key })));
   const fhirServer = typeof body.fhirServer === 'string' ? body.fhirServer : undefined;
-  if (missing.length > 0 && !fhirServer) throw new PreconditionFailed(missing);
+  if (missing.length > 0 && !fhirServer) throw new PreconditionFailed(missing.map((m) => m.key));
 
   const resources: Partial<Record<DataDomain, Resource[]>> = {};
   const medications: Medication[] = [];
+  // Keys the client gave and keys fetched (for the audit); domains that could not be had (for the rules).
   const fromClient: string[] = [];
   const fetched: string[] = [];
   const unavailable: DataDomain[] = [];
   let patient: Patient | undefined;
+  const note = <T extends string>(list: T[], item: T) => {
+    if (!list.includes(item)) list.push(item);
+  };
 
   const take = (domain: DataDomain, list: Resource[]) => {
     const wanted = RESOURCE_TYPE_BY_DOMAIN[domain];
@@ -339,18 +369,20 @@ export async function resolvePrefetch(
       const p = kept.find((r) => r.id === patientId) as Patient | undefined;
       if (p) patient = p;
     } else {
-      resources[domain] = kept;
+      (resources[domain] ??= []).push(...kept);
     }
   };
 
   for (const domain of service.needs) {
-    const state = states.get(domain);
-    if (state?.kind === 'data') {
-      take(domain, resourcesFrom(state.value));
-      fromClient.push(domain);
-    } else if (state?.kind === 'none') {
-      resources[domain] = [];
-      fromClient.push(domain);
+    for (const key of keysOf(domain)) {
+      const state = states.get(key);
+      if (state?.kind === 'data') {
+        take(domain, resourcesFrom(state.value));
+        note(fromClient, key);
+      } else if (state?.kind === 'none') {
+        if (domain !== 'patient') resources[domain] ??= [];
+        note(fromClient, key);
+      }
     }
   }
 
@@ -358,19 +390,19 @@ export async function resolvePrefetch(
   if (budget && missing.length > 0) {
     // Every missing key goes out at once; each has its own timeout, all share the deadline.
     const results = await Promise.all(
-      missing.map(async (domain) => {
-        const url = fillTemplate(service.prefetch[domain] ?? '', patientId);
-        return { domain, list: domain === 'patient' ? await budget.get(url).then((r) => (r ? [r] : undefined)) : await budget.search(url) };
+      missing.map(async ({ domain, key }) => {
+        const url = fillTemplate(service.prefetch[key] ?? '', patientId);
+        return { domain, key, list: domain === 'patient' ? await budget.get(url).then((r) => (r ? [r] : undefined)) : await budget.search(url) };
       }),
     );
-    for (const { domain, list } of results) {
+    for (const { domain, key, list } of results) {
       if (list === undefined) {
-        unavailable.push(domain);
+        note(unavailable, domain);
         continue;
       }
       take(domain, list);
-      if (domain === 'patient' && !patient) unavailable.push(domain);
-      else fetched.push(domain);
+      if (domain === 'patient' && !patient) note(unavailable, domain);
+      else note(fetched, key);
     }
   }
 
@@ -386,10 +418,8 @@ export async function resolvePrefetch(
       ...draftEntries.orders,
     ];
     const wanted = medicationRefs(referencing).filter((id) => !known.has(id));
-    if (wanted.length > 0) {
-      const found = await budget.search(`Medication?_id=${wanted.map(encodeURIComponent).join(',')}`);
-      if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r as Medication);
-    }
+    const lists = await Promise.all(medicationQueries(wanted).map((query) => budget.search(query)));
+    for (const found of lists) if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r as Medication);
   }
 
   return {

@@ -194,7 +194,16 @@ function hookRequest(hook: 'patient-view' | 'order-select' | 'order-sign', pf: u
     const ids = orders.map((o) => o as { resourceType?: unknown; id?: unknown }).filter((o) => typeof o.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(o.id));
     context.selections = ids.length > 0 ? ids.slice(0, 2).map((o) => `${String(o.resourceType)}/${String(o.id)}`) : ['MedicationRequest/none'];
   }
-  return { hook, hookInstance: randomUUID(), context, prefetch: pf };
+  return { hook, hookInstance: randomUUID(), context, prefetch: withSplitKeys(hook, pf) };
+}
+
+/** The observation query is split over several keys (observations, observations-2 ...): the generated data goes under the first, the others are empty. */
+function withSplitKeys(hook: 'patient-view' | 'order-select' | 'order-sign', pf: unknown): unknown {
+  const keys = target.stack.runtime.deps.services.find((s) => s.id === SERVICE[hook])?.prefetchKeys?.observations ?? [];
+  if (typeof pf !== 'object' || pf === null) return pf;
+  const out: Record<string, unknown> = { ...(pf as Record<string, unknown>) };
+  for (const key of keys.slice(1)) out[key] ??= { resourceType: 'Bundle', type: 'searchset', entry: [] };
+  return out;
 }
 
 const SERVICE = { 'patient-view': 'heme-patient-view', 'order-select': 'heme-order-select', 'order-sign': 'heme-order-sign' } as const;

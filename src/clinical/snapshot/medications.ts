@@ -4,6 +4,7 @@
 import type { DosageTiming, MedicationEntry, MedicationSource } from '../types.js';
 import type { Terminology } from '../terminology/concepts.js';
 import { convertUnit } from '../units.js';
+import { matchMedicationConcept, type MedicationMatch } from './medication-concepts.js';
 import { conceptText, finiteNumber, firstDate, isRecord, list, periodEnd, periodStart, readQuantity, records, str, type Json } from './fhir.js';
 
 export interface MedicationLookup {
@@ -42,18 +43,26 @@ function resolveMedicationReference(reference: string, resource: Json, lookup: M
 }
 
 /** Concepts of a Medication: its code and its ingredients' codes (a combination product names both). */
-function medicationResourceConcepts(medication: Json, terminology: Terminology): string[] {
-  const out = new Set(terminology.matchCodeableConcept(medication.code));
+function medicationResourceConcepts(medication: Json, terminology: Terminology): ResolvedMedication {
+  const matches = [matchMedicationConcept(medication.code, terminology)];
   for (const ingredient of records(medication.ingredient)) {
     const item = ingredient.itemCodeableConcept ?? (isRecord(ingredient.item) && isRecord(ingredient.item.concept) ? ingredient.item.concept : undefined);
-    for (const id of terminology.matchCodeableConcept(item)) out.add(id);
+    matches.push(matchMedicationConcept(item, terminology));
   }
-  return [...out];
+  return combine(matches);
+}
+
+/** Drugs found by code anywhere make the whole match a coded one. */
+function combine(matches: MedicationMatch[]): ResolvedMedication {
+  const concepts = [...new Set(matches.flatMap((m) => m.concepts))];
+  const byCode = matches.some((m) => !m.byName && m.concepts.length > 0);
+  return { concepts, ...(!byCode && matches.some((m) => m.byName) ? { matchedByName: true } : {}) };
 }
 
 interface ResolvedMedication {
   concepts: string[];
   display?: string;
+  matchedByName?: true;
 }
 
 function resolveMedication(resource: Json, lookup: MedicationLookup): ResolvedMedication {
@@ -63,7 +72,7 @@ function resolveMedication(resource: Json, lookup: MedicationLookup): ResolvedMe
   const cc = resource.medicationCodeableConcept ?? r5?.concept;
   if (isRecord(cc)) {
     const text = conceptText(cc);
-    return { concepts: [...terminology.matchCodeableConcept(cc)], ...(text ? { display: text } : {}) };
+    return { ...combine([matchMedicationConcept(cc, terminology)]), ...(text ? { display: text } : {}) };
   }
   const reference = isRecord(resource.medicationReference) ? resource.medicationReference : isRecord(r5?.reference) ? r5.reference : undefined;
   if (!reference) return { concepts: [] };
@@ -72,11 +81,11 @@ function resolveMedication(resource: Json, lookup: MedicationLookup): ResolvedMe
   const medication = target ? resolveMedicationReference(target, resource, lookup) : undefined;
   if (medication) {
     const display = conceptText(medication.code) ?? refDisplay;
-    return { concepts: medicationResourceConcepts(medication, terminology), ...(display ? { display } : {}) };
+    return { ...medicationResourceConcepts(medication, terminology), ...(display ? { display } : {}) };
   }
-  // Unresolved: only the reference's display is left, read by the text fallback alone.
+  // Unresolved: only the reference's display is left, read by name alone.
   return {
-    concepts: refDisplay ? [...terminology.matchCodeableConcept({ text: refDisplay })] : [],
+    ...(refDisplay ? combine([matchMedicationConcept({ text: refDisplay }, terminology)]) : { concepts: [] }),
     ...(refDisplay ? { display: refDisplay } : {}),
   };
 }
@@ -187,7 +196,7 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
   if (!medicationSourceOf(type)) return undefined;
   const status = str(resource.status);
   if (status && EXCLUDED_STATUS.has(status)) return undefined;
-  const { concepts, display } = resolveMedication(resource, lookup);
+  const { concepts, display, matchedByName } = resolveMedication(resource, lookup);
   const firstDrug = concepts.find((id) => lookup.terminology.concept(id)?.kind === 'drug');
 
   let date: Date | undefined;
@@ -218,6 +227,7 @@ export function readMedication(resource: Json, ref: string, source: MedicationSo
     source,
     concepts,
     display: display ?? (firstDrug ? lookup.terminology.display(firstDrug, 'nb') : String(type)),
+    ...(matchedByName ? { matchedByName } : {}),
     ...(status ? { status } : {}),
     ...(date ? { date } : {}),
     ...(occurredAt ? { occurredAt } : {}),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fromRoot } from '../../paths.js';
 import { buildTerminology } from './matcher.js';
+import { EMPTY_PRODUCT_TABLE, loadProductTable, type ProductTable } from './products.js';
 
 export type ConceptKind = 'lab' | 'observation' | 'drug' | 'class' | 'condition' | 'procedure' | 'answer' | 'fish';
 
@@ -56,6 +57,36 @@ export interface Terminology {
   /** Codes of a concept with full system URIs (first URI of the alias group). */
   codesFor(conceptId: string): { system: string; code: string }[];
   conceptsOfKind(kind: ConceptKind): string[];
+  /**
+   * Drug concept ids (with their classes) of an RxNorm product code (terminology/rxnorm-products.json);
+   * undefined when the coding is not RxNorm or the code is not in the table.
+   */
+  productConcepts(system: string | undefined, code: string | undefined): readonly string[] | undefined;
+}
+
+/** What matcher.ts builds; the product table is added here. */
+export type ConceptMatcher = Omit<Terminology, 'productConcepts'>;
+
+/** The matcher plus the product table, read through the `rxnorm` alias group's URIs. */
+function withProducts(matcher: ConceptMatcher, data: TerminologyData, products: ProductTable): Terminology {
+  const rxnormUris = new Set((data.systems.rxnorm ?? []).map(normaliseSystemUri));
+  const expanded = new Map<string, readonly string[]>();
+  return {
+    ...matcher,
+    productConcepts: (system, code) => {
+      if (typeof system !== 'string' || typeof code !== 'string' || !rxnormUris.has(normaliseSystemUri(system))) return undefined;
+      const drugs = products.conceptsOf(code);
+      if (!drugs) return undefined;
+      let withClasses = expanded.get(code);
+      if (!withClasses) {
+        const ids = new Set<string>();
+        for (const id of drugs) for (const c of [id, ...(data.concepts[id]?.classes ?? [])]) ids.add(c);
+        withClasses = Object.freeze([...ids]);
+        expanded.set(code, withClasses);
+      }
+      return withClasses;
+    },
+  };
 }
 
 /** A.0.8: Conditions that put a patient in the myeloma rules' scope. */
@@ -366,8 +397,9 @@ function readBaseFiles(dir: string): unknown {
 }
 
 /** Build a Terminology from already parsed data (tests, tools). */
-export function terminologyFromData(base: unknown, site?: unknown): Terminology {
-  return buildTerminology(mergeTerminologyData(base, site));
+export function terminologyFromData(base: unknown, site?: unknown, products: ProductTable = EMPTY_PRODUCT_TABLE): Terminology {
+  const data = mergeTerminologyData(base, site);
+  return withProducts(buildTerminology(data), data, products);
 }
 
 /**
@@ -377,5 +409,7 @@ export function terminologyFromData(base: unknown, site?: unknown): Terminology 
 export function loadTerminology(siteFile?: string, dir: string = fromRoot('terminology')): Terminology {
   const base = readBaseFiles(dir);
   const site = siteFile ? readJson(siteFile, 'site terminology file') : undefined;
-  return buildTerminology(mergeTerminologyData(base, site, `site terminology file ${siteFile ?? ''}`.trim()));
+  const data = mergeTerminologyData(base, site, `site terminology file ${siteFile ?? ''}`.trim());
+  const products = loadProductTable(dir, (id) => data.concepts[id]?.kind === 'drug');
+  return withProducts(buildTerminology(data), data, products);
 }

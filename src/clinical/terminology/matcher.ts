@@ -1,7 +1,7 @@
 // Lookup indexes over validated terminology data, built once. Matching is tolerant of what clients
 // send: any FHIR version's CodeableConcept, every coding (never only coding[0]), system aliases,
 // ICD-10 with or without the dot, and a text fallback for medications that arrive without codes.
-import type { ConceptDef, ConceptKind, Terminology, TerminologyData } from './concepts.js';
+import type { ConceptDef, ConceptKind, ConceptMatcher, TerminologyData } from './concepts.js';
 import { normaliseSystemUri } from './concepts.js';
 
 /** ICD-10 codes are compared without dots and case; ATC codes without case. */
@@ -56,7 +56,7 @@ function textMatches(haystack: string, terms: TextTerm[]): string[] {
   return [...new Set(kept.map((s) => s.concept))];
 }
 
-export function buildTerminology(data: TerminologyData): Terminology {
+export function buildTerminology(data: TerminologyData): ConceptMatcher {
   const concepts = new Map<string, ConceptDef>(Object.entries(data.concepts));
 
   const aliasOfUri = new Map<string, string>();

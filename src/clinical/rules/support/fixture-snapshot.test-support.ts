@@ -1,7 +1,9 @@
 // A snapshot of a demo patient (fixtures/<id>.json) built by the real snapshot builder, as the
 // service would build it from a full prefetch. One loader for every rule test that reads fixtures.
+// Like every fixture loader, it moves the fixtures' dates from their reference day to `now`'s day.
 import { readFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
+import { rebaseFixtureDates } from '../../../demo-fhir/fixture-dates.js';
 import { fromRoot } from '../../../paths.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
@@ -30,7 +32,8 @@ export interface FixtureOptions {
 let terminology: Terminology | undefined;
 
 export function fixtureSnapshot(patientId: string, now: Date, drafts: unknown[] = [], opts: FixtureOptions = {}): PatientSnapshot {
-  const bundle = JSON.parse(readFileSync(fromRoot('fixtures', `${patientId}.json`), 'utf8')) as { entry: { resource: Resource }[] };
+  const written = JSON.parse(readFileSync(fromRoot('fixtures', `${patientId}.json`), 'utf8')) as { entry: { resource: Resource }[] };
+  const bundle = rebaseFixtureDates(written, now);
   const resources: Partial<Record<DataDomain, Resource[]>> = {};
   const medications: Resource[] = [];
   let patient: Resource | undefined;
