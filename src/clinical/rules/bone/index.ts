@@ -3,6 +3,7 @@ import { bisphosphonateSchedule } from './bisphosphonate-schedule.js';
 import { bisphosphonateDentalCalcium } from './bisphosphonate-dental-calcium.js';
 import { denosumabSafety } from './denosumab-safety.js';
 import { hypercalcaemiaTreatment } from './hypercalcaemia-treatment.js';
+import { cordCompressionEmergency } from './cord-compression-emergency.js';
 
 // Catalogue A.10 bone disease, hypercalcaemia, anaemia, emergencies. The rules of this area, in catalogue order.
 export const boneRules: Rule[] = [
@@ -10,4 +11,5 @@ export const boneRules: Rule[] = [
   bisphosphonateDentalCalcium,
   denosumabSafety,
   hypercalcaemiaTreatment,
+  cordCompressionEmergency,
 ];
