@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
+import { inductionRegimenCheck } from './induction-regimen-check.js';
 import { doseLenalidomideRenal } from './dose-lenalidomide-renal.js';
 import { doseDexamethasoneAge } from './dose-dexamethasone-age.js';
 import { stemcellHarvestTiming } from './stemcell-harvest-timing.js';
@@ -9,6 +10,7 @@ import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
+  inductionRegimenCheck,
   doseLenalidomideRenal,
   doseDexamethasoneAge,
   stemcellHarvestTiming,
