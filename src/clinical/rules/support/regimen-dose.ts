@@ -1,4 +1,4 @@
-import type { DraftOrder, LabValue, MedicationEntry, PatientSnapshot, UsedValue } from '../../types.js';
+import type { DraftOrder, Finding, LabValue, MedicationEntry, PatientSnapshot, UsedValue } from '../../types.js';
 import { convertUnit, normaliseUnit } from '../../units.js';
 import { latestLab, usedLab } from './labs.js';
 import { hasConcept } from './medications.js';
@@ -179,4 +179,62 @@ export function courseStart(snapshot: PatientSnapshot, concepts: readonly string
 export function cycleDay(start: Date, at: Date, cycleDays: number): { cycle: number; day: number } {
   const days = Math.max(0, dayNumber(at) - dayNumber(start));
   return { cycle: Math.floor(days / cycleDays) + 1, day: (days % cycleDays) + 1 };
+}
+
+/** Unit as the cards print it. */
+export function unitText(unit: string): string {
+  return unit.replace('m2', 'm²');
+}
+
+/**
+ * The dose part of a regimen rule's order-sign finding for one draft: `undefined` when the dose is the
+ * seed dose, a `.not-evaluable` MD-warn finding when BSA, weight or the dose itself is missing, and a
+ * warning (critical above 1.5 ×) stating seed dose, ordered dose and difference, with one update
+ * suggestion (`update-<suggestion>`), when it deviates.
+ */
+export function doseFinding(
+  ruleId: string,
+  draft: DraftOrder,
+  seed: SeedDose,
+  body: BodySize,
+  suggestion: string,
+  params: Record<string, string | number>,
+  extraValues: UsedValue[] = [],
+): Finding | undefined {
+  const base = { ruleId, subject: draft.ref };
+  const dose = checkDose(draft, seed, body);
+  if (dose.status === 'missing') {
+    return {
+      ...base,
+      outcome: 'not-evaluable',
+      variant: dose.missing.includes('lab:bsa') ? 'bsa-missing' : 'weight-missing',
+      params,
+      values: extraValues,
+      missing: dose.missing,
+      indicator: 'warning',
+    };
+  }
+  if (dose.status === 'no-dose') {
+    return { ...base, outcome: 'not-evaluable', variant: 'dose-unknown', params, values: extraValues, missing: [LABEL.orderedDose], indicator: 'warning' };
+  }
+  if (dose.status === 'ok') return undefined;
+  return {
+    ...base,
+    outcome: 'fired',
+    variant: dose.differencePct > 0 ? 'dose-high' : 'dose-low',
+    params: {
+      ...params,
+      seed: seed.value,
+      seedUnit: unitText(seed.unit),
+      ordered: dose.ordered.value,
+      orderedUnit: unitText(dose.ordered.unit),
+      inSeedUnit: dose.inSeedUnit,
+      diff: Math.abs(dose.differencePct),
+    },
+    values: [...dose.values, ...extraValues],
+    missing: [],
+    criteriaNotMet: ['dose-as-seed'],
+    indicator: dose.critical ? 'critical' : 'warning',
+    suggestions: [{ template: `update-${suggestion}`, targetRef: draft.ref }],
+  };
 }
