@@ -2,6 +2,7 @@ import type { Rule } from '../../types.js';
 import { belantamabCupPriorCd38 } from './belantamab-cup-prior-cd38.js';
 import { belantamabEyeSafety } from './belantamab-eye-safety.js';
 import { regimenDoseIsaKd } from './regimen-dose-isa-kd.js';
+import { regimenDosePcd } from './regimen-dose-pcd.js';
 import { bispecificStepupSchedule } from './bispecific-stepup-schedule.js';
 import { bispecificNoDoseDuringCrs } from './bispecific-no-dose-during-crs.js';
 import { bispecificNoStartDuringInfection } from './bispecific-no-start-during-infection.js';
@@ -14,6 +15,7 @@ export const relapseRules: Rule[] = [
   belantamabCupPriorCd38,
   regimenDoseIsaKd,
   belantamabEyeSafety,
+  regimenDosePcd,
   bispecificStepupSchedule,
   bispecificNoDoseDuringCrs,
   bispecificNoStartDuringInfection,
