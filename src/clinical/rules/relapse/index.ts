@@ -2,6 +2,7 @@ import type { Rule } from '../../types.js';
 import { belantamabCupPriorCd38 } from './belantamab-cup-prior-cd38.js';
 import { belantamabEyeSafety } from './belantamab-eye-safety.js';
 import { regimenDoseIsaKd } from './regimen-dose-isa-kd.js';
+import { regimenDoseBelantamab } from './regimen-dose-belantamab.js';
 import { regimenDosePcd } from './regimen-dose-pcd.js';
 import { bispecificStepupSchedule } from './bispecific-stepup-schedule.js';
 import { bispecificNoDoseDuringCrs } from './bispecific-no-dose-during-crs.js';
@@ -14,6 +15,7 @@ import { venetoclaxT1114Only } from './venetoclax-t1114-only.js';
 export const relapseRules: Rule[] = [
   belantamabCupPriorCd38,
   regimenDoseIsaKd,
+  regimenDoseBelantamab,
   belantamabEyeSafety,
   regimenDosePcd,
   bispecificStepupSchedule,

@@ -49,6 +49,13 @@ describe('regimen-dose-pcd', () => {
     ]);
   });
 
+  it('with belantamab (BPd) the regimen is named BPd and pomalidomide shown on days 1–21 and 29–49', () => {
+    const bel = medication({ display: 'Belantamab mafodotin', concepts: ['drug:belantamab-mafodotin'] }, { status: 'active' });
+    const sel = run([pomDraft(4)], [bel], 'order-select');
+    expect(sel[0]).toMatchObject({ variant: 'regimen-pomalidomide-bpd', params: { regimen: 'BPd' } });
+    expect(renderBoth(sel, 'order-select').en[0]?.summary).toBe('BPd: pomalidomide 4 mg PO days 1–21 and 29–49 of 56-day cycles');
+  });
+
   it('outside myeloma scope -> no card', () => {
     expect(regimenDosePcd.evaluate(snapshot({ draftOrders: [pomDraft(16)] }), context('order-sign'))).toEqual([]);
   });

@@ -11,6 +11,7 @@ export const RULE_ID = 'regimen-dose-pcd';
 
 const POMALIDOMIDE = 'drug:pomalidomide';
 const CYCLOPHOSPHAMIDE = 'drug:cyclophosphamide';
+const BELANTAMAB = 'drug:belantamab-mafodotin';
 
 /** «Pomalidomid (peroralt) 4 mg Dag 1-21» */
 export const POMALIDOMIDE_DOSE: SeedDose = { value: 4, unit: 'mg' };
@@ -23,7 +24,7 @@ const onOrDrafted = (s: PatientSnapshot, concept: string): boolean =>
 function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] {
   // Cyclophosphamide is checked only with pomalidomide: as a mobilisation agent it is dosed per m² (A.6).
   if (!inMyelomaScope(snapshot) || !onOrDrafted(snapshot, POMALIDOMIDE)) return [];
-  const regimen = onOrDrafted(snapshot, CYCLOPHOSPHAMIDE) ? 'PCd' : 'Pd';
+  const regimen = onOrDrafted(snapshot, BELANTAMAB) ? 'BPd' : onOrDrafted(snapshot, CYCLOPHOSPHAMIDE) ? 'PCd' : 'Pd';
   const out: Finding[] = [];
   for (const draft of snapshot.draftOrders) {
     const med = draft.medication;
@@ -32,7 +33,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     const component = pom ? 'pomalidomide' : 'cyclophosphamide';
     const params = { drug: draft.display, regimen };
     if (ctx.hook === 'order-select') {
-      out.push({ ruleId: RULE_ID, subject: draft.ref, outcome: 'fired', variant: `regimen-${component}`, params, values: [], missing: [], indicator: 'info' });
+      out.push({ ruleId: RULE_ID, subject: draft.ref, outcome: 'fired', variant: pom && regimen === 'BPd' ? 'regimen-pomalidomide-bpd' : `regimen-${component}`, params, values: [], missing: [], indicator: 'info' });
       continue;
     }
     const f = doseFinding(RULE_ID, draft, pom ? POMALIDOMIDE_DOSE : CYCLOPHOSPHAMIDE_DOSE, bodySize(snapshot, ctx.now), component, params);
