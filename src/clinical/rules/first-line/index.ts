@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
+import { hmasCandidacyAge } from './hmas-candidacy-age.js';
 import { inductionRegimenCheck } from './induction-regimen-check.js';
 import { doseLenalidomideRenal } from './dose-lenalidomide-renal.js';
 import { doseDexamethasoneAge } from './dose-dexamethasone-age.js';
@@ -10,6 +11,7 @@ import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
+  hmasCandidacyAge,
   inductionRegimenCheck,
   doseLenalidomideRenal,
   doseDexamethasoneAge,
