@@ -8,6 +8,7 @@ import { daraApheresis4WeekGap } from './dara-apheresis-4-week-gap.js';
 import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
 import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
+import { maintenanceLenalidomide } from './maintenance-lenalidomide.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
@@ -20,4 +21,5 @@ export const firstLineRules: Rule[] = [
   cd34HarvestThreshold,
   cd34MinimumDose,
   doseMelphalanHmas,
+  maintenanceLenalidomide,
 ];
