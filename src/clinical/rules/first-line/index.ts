@@ -3,6 +3,7 @@ import { hmasCandidacyAge } from './hmas-candidacy-age.js';
 import { inductionRegimenCheck } from './induction-regimen-check.js';
 import { doseLenalidomideRenal } from './dose-lenalidomide-renal.js';
 import { doseDexamethasoneAge } from './dose-dexamethasone-age.js';
+import { dexStopAfter12Months } from './dex-stop-after-12-months.js';
 import { stemcellHarvestTiming } from './stemcell-harvest-timing.js';
 import { daraApheresis4WeekGap } from './dara-apheresis-4-week-gap.js';
 import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
@@ -16,6 +17,7 @@ export const firstLineRules: Rule[] = [
   inductionRegimenCheck,
   doseLenalidomideRenal,
   doseDexamethasoneAge,
+  dexStopAfter12Months,
   stemcellHarvestTiming,
   daraApheresis4WeekGap,
   cd34HarvestThreshold,
