@@ -1,6 +1,9 @@
 import type { Rule } from '../../types.js';
 import { belantamabCupPriorCd38 } from './belantamab-cup-prior-cd38.js';
 import { belantamabEyeSafety } from './belantamab-eye-safety.js';
+import { regimenDoseIsaKd } from './regimen-dose-isa-kd.js';
+import { regimenDoseBelantamab } from './regimen-dose-belantamab.js';
+import { regimenDosePcd } from './regimen-dose-pcd.js';
 import { bispecificStepupSchedule } from './bispecific-stepup-schedule.js';
 import { bispecificNoDoseDuringCrs } from './bispecific-no-dose-during-crs.js';
 import { bispecificNoStartDuringInfection } from './bispecific-no-start-during-infection.js';
@@ -12,7 +15,10 @@ import { venetoclaxT1114Only } from './venetoclax-t1114-only.js';
 // Catalogue A.7 relapse lines and regimen-specific rules. The rules of this area, in catalogue order.
 export const relapseRules: Rule[] = [
   belantamabCupPriorCd38,
+  regimenDoseIsaKd,
+  regimenDoseBelantamab,
   belantamabEyeSafety,
+  regimenDosePcd,
   bispecificStepupSchedule,
   bispecificNoDoseDuringCrs,
   bispecificNoStartDuringInfection,
