@@ -49,9 +49,12 @@ describe('cml-phase-and-tki-start', () => {
     expect(run(snapshot({ conditions: [cml], medications: [medication(IMATINIB)] }))).toEqual([]);
   });
 
-  it('pregnant or breastfeeding: no card (the A.13 pregnancy and breastfeeding cards apply); no CML: no card', () => {
+  it('pregnant or breastfeeding: no card; pregnancy status unknown: no TKI-start advice (blast phase still shown); no CML: no card', () => {
     expect(run(snapshot({ conditions: [cml], labs: labsByConcept(blasts(3)), pregnancy: 'pregnant' }))).toEqual([]);
     expect(run(snapshot({ conditions: [cml], labs: labsByConcept(blasts(3)), breastfeeding: 'breastfeeding' }))).toEqual([]);
+    expect(run(snapshot({ conditions: [cml], labs: labsByConcept(blasts(3)), pregnancy: 'unknown' }))).toEqual([]);
+    expect(codes(run(snapshot({ conditions: [cml], labs: labsByConcept(blasts(30)), pregnancy: 'unknown' })))).toEqual(['fired:blast-phase:warning']);
+    expect(run(snapshot({ conditions: [cml], labs: labsByConcept(blasts(3)), pregnancy: 'not-pregnant' }))).toHaveLength(1);
     expect(run(snapshot({ labs: labsByConcept(blasts(30)) }))).toEqual([]);
   });
 
@@ -71,6 +74,6 @@ describe('cml-phase-and-tki-start', () => {
     const resources = [fhirCondition('c', 'http://hl7.org/fhir/sid/icd-10', 'C92.10', '2026-10-01'), blastObs];
     const s = build(resources, { now: NOW });
     expect({ conditions: s.conditions.map((c) => c.concepts), blasts: s.labs['lab:cml-blasts-pct']?.map((v) => v.value) }).toEqual({ conditions: [['cond:cml']], blasts: [22] });
-    expect(codes(run(s))).toEqual(['fired:blast-phase-no-tki:warning']);
+    expect(codes(run({ ...s, pregnancy: 'not-applicable' }))).toEqual(['fired:blast-phase-no-tki:warning']);
   });
 });

@@ -22,6 +22,8 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   // Pregnant or breastfeeding: TKIs are contraindicated and the A.13 pregnancy and breastfeeding
   // rules speak instead (interferon as the alternative); "start a TKI" would contradict them.
   if (snapshot.pregnancy === 'pregnant' || snapshot.breastfeeding === 'breastfeeding') return [];
+  // Pregnancy status unknown: no "start a TKI" advice (the TKI order asks for the status first).
+  const mayAdviseTki = snapshot.pregnancy !== 'unknown';
   const onTki = currentMedications(snapshot, TKI_CONCEPTS).length > 0 || draftsWith(snapshot, TKI_CONCEPTS, false).length > 0;
   const blasts = latestLab(snapshot, BLASTS, '%', ctx.now);
   const values: UsedValue[] = [usedCondition(cml[0] as (typeof cml)[number]), ...(blasts ? [usedLab(blasts)] : [])];
@@ -32,7 +34,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
         ruleId: RULE_ID,
         outcome: 'fired',
         subject: 'patient',
-        variant: onTki ? 'blast-phase' : 'blast-phase-no-tki',
+        variant: onTki || !mayAdviseTki ? 'blast-phase' : 'blast-phase-no-tki',
         params: { blasts: blasts.value },
         values,
         missing: [],
@@ -41,8 +43,8 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
       },
     ];
   }
-  // Chronic phase (or phase unknown) on a TKI: nothing to do, no card (reading: quiet unless actionable).
-  if (onTki) return [];
+  // Chronic phase (or phase unknown) on a TKI, or no TKI advice possible: no card (reading: quiet unless actionable).
+  if (onTki || !mayAdviseTki) return [];
   if (!blasts) {
     // MD-info: the phase is unknown; the advice to start a TKI stands in either phase.
     return [{ ruleId: RULE_ID, outcome: 'not-evaluable', subject: 'patient', variant: 'default', params: {}, values, missing: [BLASTS] }];

@@ -51,7 +51,7 @@ const topics = (findings: Finding[]): string[] =>
   findings.map((f) => `${f.ruleId}${f.outcome === 'not-evaluable' ? '.not-evaluable' : ''}:${f.indicator ?? '-'}`);
 
 describe('cml-pregnancy registry', () => {
-  it('lists the eight rules in catalogue order', () => {
+  it('lists the nine rules in catalogue order', () => {
     expect(cmlPregnancyRules.map((r) => r.id)).toEqual([
       'cml-tki-pregnancy',
       'cml-tki-breastfeeding',
@@ -61,6 +61,7 @@ describe('cml-pregnancy registry', () => {
       'ropeg-breastfeeding-unknown',
       'ropeg-offlabel-cml',
       'ropeg-dose-range-context',
+      'cml-phase-and-tki-start',
     ]);
   });
 });
