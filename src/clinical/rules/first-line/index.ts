@@ -6,6 +6,7 @@ import { daraApheresis4WeekGap } from './dara-apheresis-4-week-gap.js';
 import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
 import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
+import { relapseHmasEligibility } from './relapse-hmas-eligibility.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
@@ -16,4 +17,5 @@ export const firstLineRules: Rule[] = [
   cd34HarvestThreshold,
   cd34MinimumDose,
   doseMelphalanHmas,
+  relapseHmasEligibility,
 ];
