@@ -7,6 +7,7 @@ import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
 import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 import { relapseHmasEligibility } from './relapse-hmas-eligibility.js';
+import { alloSctEligibility } from './allo-sct-eligibility.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
@@ -17,5 +18,6 @@ export const firstLineRules: Rule[] = [
   cd34HarvestThreshold,
   cd34MinimumDose,
   doseMelphalanHmas,
+  alloSctEligibility,
   relapseHmasEligibility,
 ];
