@@ -8,6 +8,7 @@ import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 import { relapseHmasEligibility } from './relapse-hmas-eligibility.js';
 import { alloSctEligibility } from './allo-sct-eligibility.js';
+import { primaryRefractory } from './primary-refractory.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
@@ -20,4 +21,5 @@ export const firstLineRules: Rule[] = [
   doseMelphalanHmas,
   alloSctEligibility,
   relapseHmasEligibility,
+  primaryRefractory,
 ];
