@@ -9,12 +9,14 @@ import { bispecificVaccinationTiming } from './bispecific-vaccination-timing.js'
 import { crsTocilizumabReadiness } from './crs-tocilizumab-readiness.js';
 import { venetoclaxT1114Only } from './venetoclax-t1114-only.js';
 import { line2Regimen } from './line2-regimen.js';
+import { line3Regimen } from './line3-regimen.js';
 
 // Catalogue A.7 relapse lines and regimen-specific rules. The rules of this area, in catalogue order.
 export const relapseRules: Rule[] = [
   line2Regimen,
   belantamabCupPriorCd38,
   belantamabEyeSafety,
+  line3Regimen,
   bispecificStepupSchedule,
   bispecificNoDoseDuringCrs,
   bispecificNoStartDuringInfection,
