@@ -10,6 +10,9 @@ import { cd34HarvestThreshold } from './cd34-harvest-threshold.js';
 import { cd34MinimumDose } from './cd34-minimum-dose.js';
 import { doseMelphalanHmas } from './dose-melphalan-hmas.js';
 import { maintenanceLenalidomide } from './maintenance-lenalidomide.js';
+import { relapseHmasEligibility } from './relapse-hmas-eligibility.js';
+import { alloSctEligibility } from './allo-sct-eligibility.js';
+import { primaryRefractory } from './primary-refractory.js';
 
 // Catalogue A.6 first-line treatment, stem-cell harvest, HMAS, maintenance, dose rules. The rules of this area, in catalogue order.
 export const firstLineRules: Rule[] = [
@@ -24,4 +27,7 @@ export const firstLineRules: Rule[] = [
   cd34MinimumDose,
   doseMelphalanHmas,
   maintenanceLenalidomide,
+  alloSctEligibility,
+  relapseHmasEligibility,
+  primaryRefractory,
 ];
