@@ -16,7 +16,10 @@ import { sendError } from './protocol/errors.js';
 import { jsonBody } from './protocol/json-body.js';
 
 export interface Authenticator {
-  verify(authorizationHeader: string | undefined, acceptedAudiences: string[]): Promise<{ iss: string; tenant?: string } | null>;
+  verify(
+    authorizationHeader: string | undefined,
+    acceptedAudiences: string[],
+  ): Promise<{ iss: string; tenant?: string; fhirServers: readonly string[] } | null>;
 }
 
 export interface AppDeps {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Storage } from '../storage/types.js';
+import { fhirBase } from './fhir-servers.js';
 
 // CDS Hooks 2.0 client authentication: the EHR signs a short-lived JWT with its private key
 // and publishes the public keys at a JWKS URL agreed out of band. Only allowlisted issuers
@@ -10,6 +11,8 @@ export interface TrustedClient {
   iss: string;
   jwks_url: string;
   tenant?: string;
+  /** Base URLs of the FHIR servers this client may name as `fhirServer` (canonical: see fhirBase). */
+  fhir_servers?: string[];
 }
 
 export interface AuthOptions {
@@ -31,6 +34,8 @@ export interface AuthResult {
   iss: string;
   tenant?: string;
   jti: string;
+  /** The client's `fhir_servers`; empty when it listed none. */
+  fhirServers: readonly string[];
 }
 
 export interface Authenticator {
@@ -127,7 +132,7 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
     // Kept until the token could no longer pass the exp check (exp plus the tolerated skew).
     if (!(await opts.replay.rememberJti(client.iss, jti, new Date((exp + skew) * 1000)))) return null;
 
-    const result: AuthResult = { iss: client.iss, jti };
+    const result: AuthResult = { iss: client.iss, jti, fhirServers: client.fhir_servers ?? [] };
     if (tenant !== undefined) result.tenant = tenant;
     return result;
   }
@@ -145,7 +150,7 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
   };
 }
 
-const CLIENT_KEYS = new Set(['iss', 'jwks_url', 'tenant']);
+const CLIENT_KEYS = new Set(['iss', 'jwks_url', 'tenant', 'fhir_servers']);
 
 /**
  * Reads the trusted-client allowlist (a JSON array of { iss, jwks_url, tenant? }).
@@ -166,7 +171,7 @@ export function loadTrustedClients(file: string | undefined): TrustedClient[] {
   } catch {
     throw new Error(`${where}: not valid JSON`);
   }
-  if (!Array.isArray(data)) throw new Error(`${where}: must be a JSON array of { iss, jwks_url, tenant? }`);
+  if (!Array.isArray(data)) throw new Error(`${where}: must be a JSON array of { iss, jwks_url, tenant?, fhir_servers? }`);
 
   const seen = new Set<string>();
   return data.map((item: unknown, i): TrustedClient => {
@@ -175,7 +180,7 @@ export function loadTrustedClients(file: string | undefined): TrustedClient[] {
     const rec = item as Record<string, unknown>;
     const unknownKeys = Object.keys(rec).filter((k) => !CLIENT_KEYS.has(k));
     if (unknownKeys.length > 0) throw new Error(`${at}: unknown field(s) ${unknownKeys.join(', ')}`);
-    const { iss, jwks_url, tenant } = rec;
+    const { iss, jwks_url, tenant, fhir_servers } = rec;
     if (typeof iss !== 'string' || iss.trim() === '') throw new Error(`${at}: "iss" must be a non-empty string`);
     if (seen.has(iss)) throw new Error(`${at}: "iss" ${iss} is listed twice`);
     seen.add(iss);
@@ -192,6 +197,14 @@ export function loadTrustedClients(file: string | undefined): TrustedClient[] {
     }
     const client: TrustedClient = { iss, jwks_url };
     if (tenant !== undefined) client.tenant = tenant;
+    if (fhir_servers !== undefined) {
+      if (!Array.isArray(fhir_servers)) throw new Error(`${at}: "fhir_servers" must be an array of base URLs`);
+      client.fhir_servers = fhir_servers.map((u: unknown, j) => {
+        const base = typeof u === 'string' ? fhirBase(u) : undefined;
+        if (base === undefined) throw new Error(`${at}: "fhir_servers"[${j}] must be an http(s) base URL without credentials, query or fragment`);
+        return base;
+      });
+    }
     return client;
   });
 }
