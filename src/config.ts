@@ -20,7 +20,10 @@ export interface Config {
   deadlineMs: number;
   terminologyFile?: string;
   logLevel: string;
-  /** Secret for the patient pseudonym in the audit; generated and kept in the database when absent. */
+  /**
+   * HMAC key of the patient pseudonym in the audit, at least 32 bytes; required when HOST is not
+   * loopback. Never written to the database: whoever reads the audit must not be able to reverse it.
+   */
   pseudonymSecret?: string;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
@@ -85,11 +88,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlineMs: intIn('CDS_DEADLINE_MS', env.CDS_DEADLINE_MS, 2000, 100, 60000),
     terminologyFile: env.TERMINOLOGY_FILE?.trim() || undefined,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
-    pseudonymSecret: env.PSEUDONYM_SECRET?.trim() || undefined,
+    pseudonymSecret: pseudonymSecretOf(env, host),
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
     workers: workersOf(env),
   };
+}
+
+export const MIN_PSEUDONYM_SECRET_BYTES = 32;
+
+function pseudonymSecretOf(env: NodeJS.ProcessEnv, host: string): string | undefined {
+  const secret = env.PSEUDONYM_SECRET?.trim() || undefined;
+  if (secret === undefined) {
+    if (!isLoopbackHost(host)) {
+      throw new ConfigError(
+        `PSEUDONYM_SECRET is required when HOST (${host}) is not loopback: at least ${MIN_PSEUDONYM_SECRET_BYTES} bytes, e.g. $(openssl rand -hex 32)`,
+      );
+    }
+    return undefined;
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_PSEUDONYM_SECRET_BYTES) {
+    throw new ConfigError(`PSEUDONYM_SECRET must be at least ${MIN_PSEUDONYM_SECRET_BYTES} bytes`);
+  }
+  return secret;
 }
 
 function workersOf(env: NodeJS.ProcessEnv): number {

@@ -6,11 +6,16 @@ import { createRuntime } from './runtime.js';
 import type { DemoFhirServer } from './demo-fhir/server.js';
 import { availableParallelism } from 'node:os';
 import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
+import { PRIVATE_UMASK } from './storage/data-dir.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
 // stateless workers that share the port (node:cluster), each with its own runtime on the shared
 // PostgreSQL database.
+
+// Everything this service writes (the embedded database under DATA_DIR above all) is private to its
+// user, whoever starts it and whatever umask they run with.
+process.umask(PRIVATE_UMASK);
 
 function readConfig(): Config {
   try {

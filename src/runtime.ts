@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { decideAuth, type Config } from './config.js';
 import { createApp, type AppDeps } from './app.js';
@@ -52,7 +53,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       ...(opts.memoryStorage ? { memory: true } : {}),
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));
-  const pseudonymSecret = config.pseudonymSecret ?? (await storage.getOrCreateSecret('patient-pseudonym'));
+  // Loopback development without PSEUDONYM_SECRET: a key for this process only (pseudonyms change
+  // at each start); loadConfig refuses to start without one anywhere else.
+  const pseudonymSecret = config.pseudonymSecret ?? randomBytes(32).toString('hex');
+  if (!config.pseudonymSecret) {
+    logger.warn({ event: 'startup.pseudonym-warning' }, 'PSEUDONYM_SECRET not set: audit pseudonyms use a key of this process only and change at each start');
+  }
   const metrics = opts.metrics ?? createMetrics();
   const services = buildServices(allRules, terminology);
   const authenticator = auth.enforced

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { migrate as runMigrations, type Migration } from './migrations.js';
 import type { AuditRecord, FeedbackRecord, Storage } from './types.js';
 
@@ -88,6 +87,8 @@ export class SqlStorage implements Storage {
   constructor(
     private readonly db: Executor,
     private readonly migrations?: Migration[],
+    /** Runs after the database is closed (the embedded database's file modes). */
+    private readonly afterClose?: () => Promise<void>,
   ) {}
 
   async migrate(): Promise<void> {
@@ -290,20 +291,9 @@ export class SqlStorage implements Storage {
     });
   }
 
-  async getOrCreateSecret(name: string): Promise<string> {
-    // Insert-if-absent then read back: whichever process wins the race, all read its value.
-    await this.db.query('insert into settings (name, value) values ($1, $2) on conflict do nothing', [
-      name,
-      randomBytes(32).toString('hex'),
-    ]);
-    const r = await this.db.query<{ value: string }>('select value from settings where name = $1', [name]);
-    const value = r.rows[0]?.value;
-    if (value === undefined) throw new Error(`setting ${name} missing after insert`);
-    return value;
-  }
-
   async close(): Promise<void> {
     await this.db.close();
+    await this.afterClose?.();
   }
 }
 

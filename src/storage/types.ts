@@ -59,7 +59,5 @@ export interface Storage {
   feedbackForCard(cardUuid: string): Promise<FeedbackRecord[]>;
   /** Reads back audit rows for a hookInstance (tests, support). */
   auditForHookInstance(hookInstance: string): Promise<AuditRecord[]>;
-  /** A persistent random secret for the patient pseudonym when none is configured. */
-  getOrCreateSecret(name: string): Promise<string>;
   close(): Promise<void>;
 }
