@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
 import type { Logger } from 'pino';
@@ -82,7 +83,15 @@ export function createApp(deps: AppDeps) {
     const rules = services.every((s) => s.rules.length > 0);
     res.status(db && rules ? 200 : 503).json({ status: db && rules ? 'ready' : 'not-ready', database: db, rules });
   });
-  app.get('/metrics', async (_req, res) => {
+  // With authentication on, /metrics (request rates, card counts, timings) is for the operator's
+  // scraper only: it must send METRICS_TOKEN as a bearer token.
+  const metricsAllowed = deps.authenticator ? bearerMatcher(config.metricsToken) : () => true;
+  app.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req.get('authorization'))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'unauthorized');
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -164,6 +173,16 @@ function authenticate(deps: AppDeps, audiences: (req: Request) => string[]) {
     }
     res.locals.auth = result;
     next();
+  };
+}
+
+/** Compares `Authorization: Bearer <token>` with the expected token in constant time; nothing matches when none is set. */
+function bearerMatcher(expected: string | undefined): (header: string | undefined) => boolean {
+  if (expected === undefined) return () => false;
+  const want = createHash('sha256').update(expected).digest();
+  return (header) => {
+    const got = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+    return got !== undefined && timingSafeEqual(createHash('sha256').update(got).digest(), want);
   };
 }
 

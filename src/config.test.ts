@@ -84,3 +84,15 @@ describe('secure default (decideAuth)', () => {
     expect(['0.0.0.0', '10.0.0.1', 'cds.example.no'].some(isLoopbackHost)).toBe(false);
   });
 });
+
+describe('token and metrics settings (issue 13 items 9, 10)', () => {
+  test('defaults: 300 s lifetime and age, 60 s skew, no metrics token', () => {
+    const c = loadConfig({});
+    expect([c.tokenMaxLifetimeSeconds, c.tokenMaxAgeSeconds, c.clockSkewSeconds, c.metricsToken]).toEqual([300, 300, 60, undefined]);
+  });
+  test('METRICS_TOKEN: 15 characters refused, 16 accepted, no spaces', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'a'.repeat(15) })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'abc def ghi jkl mno' })).toThrow(/METRICS_TOKEN/);
+  });
+});

@@ -31,6 +31,14 @@ export interface Config {
   corsOrigins: string[];
   /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
   workers: number;
+  /** Longest accepted JWT `exp - iat`, seconds. */
+  tokenMaxLifetimeSeconds: number;
+  /** Oldest accepted JWT `iat` (plus the skew), seconds. */
+  tokenMaxAgeSeconds: number;
+  /** Clock difference tolerated between a client and us, seconds. */
+  clockSkewSeconds: number;
+  /** Bearer token /metrics asks for when authentication is on; unset = /metrics refused then. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -92,7 +100,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
     workers: workersOf(env),
+    tokenMaxLifetimeSeconds: intIn('CDS_TOKEN_MAX_LIFETIME_SECONDS', env.CDS_TOKEN_MAX_LIFETIME_SECONDS, 300, 10, 3600),
+    tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),
+    clockSkewSeconds: intIn('CDS_CLOCK_SKEW_SECONDS', env.CDS_CLOCK_SKEW_SECONDS, 60, 0, 300),
+    ...metricsTokenOf(env),
   };
+}
+
+function metricsTokenOf(env: NodeJS.ProcessEnv): { metricsToken?: string } {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return {};
+  // Compared as a bearer token (RFC 6750 token68 characters), so one that cannot be sent is an error.
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token) || token.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. $(openssl rand -hex 32))');
+  }
+  return { metricsToken: token };
 }
 
 export const MIN_PSEUDONYM_SECRET_BYTES = 32;

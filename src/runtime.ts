@@ -62,8 +62,19 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const metrics = opts.metrics ?? createMetrics();
   const services = buildServices(allRules, terminology);
   const authenticator = auth.enforced
-    ? createAuthenticator({ clients, algorithms: config.jwtAlgorithms, replay: storage })
+    ? createAuthenticator({
+        clients,
+        algorithms: config.jwtAlgorithms,
+        replay: storage,
+        clockSkewSeconds: config.clockSkewSeconds,
+        maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+        maxAgeSeconds: config.tokenMaxAgeSeconds,
+        logger,
+      })
     : undefined;
+  if (authenticator && !config.metricsToken) {
+    logger.warn({ event: 'startup.metrics-closed' }, 'METRICS_TOKEN not set: /metrics answers 401 while authentication is on');
+  }
   const auditWriter = new AuditWriter(storage, metrics, logger);
 
   const sectionsByDocument = citedSections(templates);
