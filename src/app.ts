@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { resolveCorsOrigins, type Config } from './config.js';
 import type { Storage } from './storage/types.js';
 import type { ServiceDefinition } from './services.js';
 import { discoveryDocument } from './services.js';
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps) {
   // (which never carry a JWT) are answered before authentication.
   app.use(
     cors({
-      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      origin: resolveCorsOrigins(config, deps.authenticator !== undefined),
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language'],
       maxAge: 600,

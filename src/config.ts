@@ -27,8 +27,11 @@ export interface Config {
   pseudonymSecret?: string;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
-  /** Allowed CORS origins; `*` = any (the CDS Hooks sandbox and other browser clients). */
-  corsOrigins: string[];
+  /**
+   * Browser origins allowed by CORS. Unset: `*` in loopback development (no trusted clients, loopback
+   * HOST), none otherwise. `*` itself is only accepted in loopback development (resolveCorsOrigins).
+   */
+  corsOrigins?: string[];
   /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
   workers: number;
   /** Longest accepted JWT `exp - iat`, seconds. */
@@ -98,13 +101,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
     pseudonymSecret: pseudonymSecretOf(env, host),
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-    corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
+    ...(env.CORS_ORIGINS?.trim() ? { corsOrigins: corsOriginsOf(env.CORS_ORIGINS) } : {}),
     workers: workersOf(env),
     tokenMaxLifetimeSeconds: intIn('CDS_TOKEN_MAX_LIFETIME_SECONDS', env.CDS_TOKEN_MAX_LIFETIME_SECONDS, 300, 10, 3600),
     tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),
     clockSkewSeconds: intIn('CDS_CLOCK_SKEW_SECONDS', env.CDS_CLOCK_SKEW_SECONDS, 60, 0, 300),
     ...metricsTokenOf(env),
   };
+}
+
+function corsOriginsOf(raw: string): string[] {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    if (o === '*') continue;
+    let u: URL | undefined;
+    try {
+      u = new URL(o);
+    } catch {
+      u = undefined;
+    }
+    // An origin is scheme://host[:port], exactly as a browser sends it in the Origin header.
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o) {
+      throw new ConfigError(`CORS_ORIGINS: ${o} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return list;
+}
+
+/**
+ * The origins CORS allows once it is known whether authentication is enforced: `*` only in
+ * loopback development, where no token protects the service anyway; with trusted clients only the
+ * listed origins (none by default), since any web page could otherwise script calls from a browser.
+ */
+export function resolveCorsOrigins(cfg: Config, authEnforced: boolean): '*' | string[] {
+  const development = !authEnforced && isLoopbackHost(cfg.host);
+  const listed = cfg.corsOrigins;
+  if (listed === undefined) return development ? '*' : [];
+  if (listed.includes('*')) {
+    if (!development) throw new ConfigError('CORS_ORIGINS=* is only allowed in loopback development (no trusted clients, loopback HOST): list the origins');
+    return '*';
+  }
+  return listed;
 }
 
 function metricsTokenOf(env: NodeJS.ProcessEnv): { metricsToken?: string } {

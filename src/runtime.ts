@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decideAuth, type Config } from './config.js';
+import { decideAuth, resolveCorsOrigins, type Config } from './config.js';
 import { createApp, type AppDeps } from './app.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
@@ -38,6 +38,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const clients = loadTrustedClients(config.trustedClientsFile);
   const auth = decideAuth(config, clients.length);
   if (auth.warning) logger.warn({ event: 'startup.auth-warning' }, `!!! ${auth.warning} !!!`);
+  resolveCorsOrigins(config, auth.enforced); // a CORS setting unsafe for this mode stops the start here
 
   const terminology = loadTerminology(config.terminologyFile);
   const templates = loadCardTemplates();
