@@ -40,6 +40,8 @@ export interface Config {
   tokenMaxAgeSeconds: number;
   /** Clock difference tolerated between a client and us, seconds. */
   clockSkewSeconds: number;
+  /** Most open client connections (server.maxConnections); more are closed on arrival. */
+  maxConnections: number;
   /** Bearer token /metrics asks for when authentication is on; unset = /metrics refused then. */
   metricsToken?: string;
 }
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ...(env.CORS_ORIGINS?.trim() ? { corsOrigins: corsOriginsOf(env.CORS_ORIGINS) } : {}),
     workers: workersOf(env),
+    maxConnections: intIn('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 512, 1, 100_000),
     tokenMaxLifetimeSeconds: intIn('CDS_TOKEN_MAX_LIFETIME_SECONDS', env.CDS_TOKEN_MAX_LIFETIME_SECONDS, 300, 10, 3600),
     tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),
     clockSkewSeconds: intIn('CDS_CLOCK_SKEW_SECONDS', env.CDS_CLOCK_SKEW_SECONDS, 60, 0, 300),

@@ -7,6 +7,7 @@ import type { DemoFhirServer } from './demo-fhir/server.js';
 import { availableParallelism } from 'node:os';
 import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 import { PRIVATE_UMASK } from './storage/data-dir.js';
+import { createHttpServer, httpLimits } from './http-server.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
@@ -89,10 +90,8 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
   // The demo FHIR server is up before we listen, so the README's first curl already gets cards.
   const demo = opts.withDemo ? await startDemo(config, logger) : undefined;
 
-  const server: Server = runtime.app.listen(config.port, config.host);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = Math.max(30_000, config.deadlineMs * 5);
+  const server: Server = createHttpServer(runtime.app, httpLimits(config));
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
