@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
 import type { Logger } from 'pino';
-import { resolveCorsOrigins, type Config } from './config.js';
+import { isLoopbackHost, resolveCorsOrigins, type Config } from './config.js';
+import { clientRateLimit } from './protocol/rate-limit.js';
 import type { Storage } from './storage/types.js';
 import type { ServiceDefinition } from './services.js';
 import { discoveryDocument } from './services.js';
@@ -112,6 +113,12 @@ export function createApp(deps: AppDeps) {
   };
   const serviceUrl = (req: Request) => `${config.publicBaseUrl}/cds-services/${String(req.params.id)}`;
   const readJson = jsonBody(config.bodyLimitBytes);
+  const readFeedbackJson = jsonBody(config.feedbackBodyLimitBytes);
+  // Loopback development (no authentication, loopback HOST) has no clients to tell apart, and the
+  // benchmark and fuzz suites run there; everywhere else the limit is on unless set to 0.
+  const development = !deps.authenticator && isLoopbackHost(config.host);
+  const limitRate =
+    config.rateLimitPerMinute > 0 && !development ? clientRateLimit(config.rateLimitPerMinute) : (_req: Request, _res: Response, next: NextFunction) => next();
   const requireJson = (req: Request, res: Response, next: NextFunction) => {
     // Content type is checked before reading the body, so a wrong type costs nothing.
     if (!req.is(['application/json', 'application/*+json'])) {
@@ -125,6 +132,7 @@ export function createApp(deps: AppDeps) {
     '/cds-services/:id',
     knownService,
     authenticate(deps, (req) => [serviceUrl(req)]),
+    limitRate,
     requireJson,
     ...readJson,
     createInvokeHandler(deps),
@@ -134,8 +142,9 @@ export function createApp(deps: AppDeps) {
     knownService,
     // The sandbox signs feedback with aud = {service}/feedback; accept the service URL too.
     authenticate(deps, (req) => [`${serviceUrl(req)}/feedback`, serviceUrl(req)]),
+    limitRate,
     requireJson,
-    ...readJson,
+    ...readFeedbackJson,
     createFeedbackHandler(deps),
   );
 

@@ -40,6 +40,14 @@ export interface Config {
   tokenMaxAgeSeconds: number;
   /** Clock difference tolerated between a client and us, seconds. */
   clockSkewSeconds: number;
+  /** Hook and feedback calls per client and minute; 0 = no limit. Not applied in loopback development. */
+  rateLimitPerMinute: number;
+  /** Largest accepted feedback body. */
+  feedbackBodyLimitBytes: number;
+  /** Days audit rows, feedback rows and used JWT ids (after their expiry) are kept. */
+  auditRetentionDays: number;
+  feedbackRetentionDays: number;
+  jtiRetentionDays: number;
   /** Most open client connections (server.maxConnections); more are closed on arrival. */
   maxConnections: number;
   /** Bearer token /metrics asks for when authentication is on; unset = /metrics refused then. */
@@ -105,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ...(env.CORS_ORIGINS?.trim() ? { corsOrigins: corsOriginsOf(env.CORS_ORIGINS) } : {}),
     workers: workersOf(env),
+    rateLimitPerMinute: intIn('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1200, 0, 1_000_000),
+    feedbackBodyLimitBytes: intIn('FEEDBACK_BODY_LIMIT_BYTES', env.FEEDBACK_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    auditRetentionDays: intIn('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, 365, 1, 36_500),
+    feedbackRetentionDays: intIn('FEEDBACK_RETENTION_DAYS', env.FEEDBACK_RETENTION_DAYS, 365, 1, 36_500),
+    jtiRetentionDays: intIn('JTI_RETENTION_DAYS', env.JTI_RETENTION_DAYS, 1, 0, 3650),
     maxConnections: intIn('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 512, 1, 100_000),
     tokenMaxLifetimeSeconds: intIn('CDS_TOKEN_MAX_LIFETIME_SECONDS', env.CDS_TOKEN_MAX_LIFETIME_SECONDS, 300, 10, 3600),
     tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),

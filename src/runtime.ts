@@ -10,6 +10,7 @@ import { sectionSlug } from './cards/render.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
 import { AuditWriter } from './storage/audit-writer.js';
+import { startRetention } from './storage/retention.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAuthenticator, loadTrustedClients } from './protocol/auth.js';
 
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   pgSchema?: string;
   metrics?: Metrics;
   clock?: () => Date;
+  /** Tests: how often the retention purge runs (default hourly). */
+  purgeIntervalMs?: number;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
@@ -96,10 +99,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     slug: sectionSlug,
   };
   const app = createApp(deps);
+  const retention = startRetention(storage, config, logger, opts.purgeIntervalMs !== undefined ? { intervalMs: opts.purgeIntervalMs } : {});
   return {
     app,
     deps,
     async close() {
+      retention.stop();
       await auditWriter.drain(5000);
       if (!opts.storage) await storage.close();
     },

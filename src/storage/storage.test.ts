@@ -106,6 +106,32 @@ describe.each(backends)('storage on %s', (name, makeBackend) => {
     await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual([row]);
   });
 
+  test('purge deletes audit, feedback and used JWT ids older than their cutoffs, and nothing newer (issue 13 item 6)', async () => {
+    const cutoff = new Date('2025-06-01T00:00:00.000Z');
+    const old = randomUUID();
+    const kept = randomUUID();
+    await storage.writeAudits([
+      { ...audit(old, [{ uuid: randomUUID(), ruleId: 'r', topicCode: 'r', indicator: 'info' }]), at: new Date(cutoff.getTime() - 1) },
+      { ...audit(kept, []), at: cutoff },
+    ]);
+    const card = randomUUID();
+    await storage.writeFeedback([{ serviceId: 's', cardUuid: card, outcome: 'overridden', acceptedSuggestions: [], outcomeTimestamp: new Date() }]);
+    const iss = `https://purge-${randomUUID()}`;
+    await storage.rememberJti(iss, 'expired', new Date(cutoff.getTime() - 1));
+    await storage.rememberJti(iss, 'live', cutoff);
+    // Feedback was received just now: a cutoff a minute ago keeps it, a minute ahead deletes it.
+    const keep = await storage.purge({ auditBefore: cutoff, feedbackBefore: new Date(Date.now() - 60_000), jtiExpiredBefore: cutoff });
+    expect(keep.audit).toBeGreaterThanOrEqual(1);
+    expect(keep.jti).toBeGreaterThanOrEqual(1);
+    await expect(storage.auditForHookInstance(old)).resolves.toEqual([]);
+    await expect(storage.auditForHookInstance(kept)).resolves.toHaveLength(1);
+    await expect(storage.feedbackForCard(card)).resolves.toHaveLength(1);
+    await expect(storage.rememberJti(iss, 'expired', cutoff)).resolves.toBe(true); // its row was gone
+    await expect(storage.rememberJti(iss, 'live', cutoff)).resolves.toBe(false); // still remembered
+    await storage.purge({ auditBefore: cutoff, feedbackBefore: new Date(Date.now() + 60_000), jtiExpiredBefore: cutoff });
+    await expect(storage.feedbackForCard(card)).resolves.toEqual([]);
+  });
+
   test('a jti is accepted once; a replay is refused; other issuers are independent', async () => {
     const jti = randomUUID();
     const exp = new Date(Date.now() + 300_000);
