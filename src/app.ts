@@ -1,7 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { isLoopbackHost, resolveCorsOrigins, type Config } from './config.js';
+import { clientRateLimit } from './protocol/rate-limit.js';
 import type { Storage } from './storage/types.js';
 import type { ServiceDefinition } from './services.js';
 import { discoveryDocument } from './services.js';
@@ -17,7 +19,10 @@ import { jsonBody } from './protocol/json-body.js';
 import { createWebRouter } from './web/routes.js';
 
 export interface Authenticator {
-  verify(authorizationHeader: string | undefined, acceptedAudiences: string[]): Promise<{ iss: string; tenant?: string } | null>;
+  verify(
+    authorizationHeader: string | undefined,
+    acceptedAudiences: string[],
+  ): Promise<{ iss: string; tenant?: string; fhirServers: readonly string[] } | null>;
 }
 
 export interface AppDeps {
@@ -52,7 +57,7 @@ export function createApp(deps: AppDeps) {
   // (which never carry a JWT) are answered before authentication.
   app.use(
     cors({
-      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      origin: resolveCorsOrigins(config, deps.authenticator !== undefined),
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language'],
       maxAge: 600,
@@ -82,7 +87,15 @@ export function createApp(deps: AppDeps) {
     const rules = services.every((s) => s.rules.length > 0);
     res.status(db && rules ? 200 : 503).json({ status: db && rules ? 'ready' : 'not-ready', database: db, rules });
   });
-  app.get('/metrics', async (_req, res) => {
+  // With authentication on, /metrics (request rates, card counts, timings) is for the operator's
+  // scraper only: it must send METRICS_TOKEN as a bearer token.
+  const metricsAllowed = deps.authenticator ? bearerMatcher(config.metricsToken) : () => true;
+  app.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req.get('authorization'))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'unauthorized');
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -105,6 +118,12 @@ export function createApp(deps: AppDeps) {
   };
   const serviceUrl = (req: Request) => `${config.publicBaseUrl}/cds-services/${String(req.params.id)}`;
   const readJson = jsonBody(config.bodyLimitBytes);
+  const readFeedbackJson = jsonBody(config.feedbackBodyLimitBytes);
+  // Loopback development (no authentication, loopback HOST) has no clients to tell apart, and the
+  // benchmark and fuzz suites run there; everywhere else the limit is on unless set to 0.
+  const development = !deps.authenticator && isLoopbackHost(config.host);
+  const limitRate =
+    config.rateLimitPerMinute > 0 && !development ? clientRateLimit(config.rateLimitPerMinute) : (_req: Request, _res: Response, next: NextFunction) => next();
   const requireJson = (req: Request, res: Response, next: NextFunction) => {
     // Content type is checked before reading the body, so a wrong type costs nothing.
     if (!req.is(['application/json', 'application/*+json'])) {
@@ -118,6 +137,7 @@ export function createApp(deps: AppDeps) {
     '/cds-services/:id',
     knownService,
     authenticate(deps, (req) => [serviceUrl(req)]),
+    limitRate,
     requireJson,
     ...readJson,
     createInvokeHandler(deps),
@@ -127,8 +147,9 @@ export function createApp(deps: AppDeps) {
     knownService,
     // The sandbox signs feedback with aud = {service}/feedback; accept the service URL too.
     authenticate(deps, (req) => [`${serviceUrl(req)}/feedback`, serviceUrl(req)]),
+    limitRate,
     requireJson,
-    ...readJson,
+    ...readFeedbackJson,
     createFeedbackHandler(deps),
   );
 
@@ -166,6 +187,16 @@ function authenticate(deps: AppDeps, audiences: (req: Request) => string[]) {
     }
     res.locals.auth = result;
     next();
+  };
+}
+
+/** Compares `Authorization: Bearer <token>` with the expected token in constant time; nothing matches when none is set. */
+function bearerMatcher(expected: string | undefined): (header: string | undefined) => boolean {
+  if (expected === undefined) return () => false;
+  const want = createHash('sha256').update(expected).digest();
+  return (header) => {
+    const got = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+    return got !== undefined && timingSafeEqual(createHash('sha256').update(got).digest(), want);
   };
 }
 

@@ -42,9 +42,26 @@ describe('loadConfig', () => {
   });
 });
 
+const SECRET = 'k'.repeat(32);
+
+describe('PSEUDONYM_SECRET (issue 13 item 5)', () => {
+  test('required when HOST is not loopback', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/PSEUDONYM_SECRET is required/);
+    expect(loadConfig({ HOST: '0.0.0.0', PSEUDONYM_SECRET: SECRET }).pseudonymSecret).toBe(SECRET);
+  });
+  test('optional on loopback', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }).pseudonymSecret).toBeUndefined();
+  });
+  test('at least 32 bytes: 31 refused, 32 accepted (bytes, not characters)', () => {
+    expect(() => loadConfig({ PSEUDONYM_SECRET: 'k'.repeat(31) })).toThrow(/at least 32 bytes/);
+    expect(loadConfig({ PSEUDONYM_SECRET: 'k'.repeat(32) }).pseudonymSecret).toHaveLength(32);
+    expect(loadConfig({ PSEUDONYM_SECRET: 'ø'.repeat(16) }).pseudonymSecret).toBe('ø'.repeat(16));
+  });
+});
+
 describe('secure default (decideAuth)', () => {
   test('trusted clients → enforced', () => {
-    expect(decideAuth(loadConfig({ HOST: '0.0.0.0' }), 1)).toEqual({ enforced: true });
+    expect(decideAuth(loadConfig({ HOST: '0.0.0.0', PSEUDONYM_SECRET: SECRET }), 1)).toEqual({ enforced: true });
   });
   test('no clients on loopback → open with a loud warning', () => {
     const d = decideAuth(loadConfig({}), 0);
@@ -52,10 +69,10 @@ describe('secure default (decideAuth)', () => {
     expect(d.warning).toMatch(/WITHOUT authentication/);
   });
   test('no clients on a public interface → refuses to start', () => {
-    expect(() => decideAuth(loadConfig({ HOST: '0.0.0.0' }), 0)).toThrow(/Refusing to start/);
+    expect(() => decideAuth(loadConfig({ HOST: '0.0.0.0', PSEUDONYM_SECRET: SECRET }), 0)).toThrow(/Refusing to start/);
   });
   test('CDS_AUTH=off explicitly → open with a warning, even when public', () => {
-    const d = decideAuth(loadConfig({ HOST: '0.0.0.0', CDS_AUTH: 'off' }), 0);
+    const d = decideAuth(loadConfig({ HOST: '0.0.0.0', CDS_AUTH: 'off', PSEUDONYM_SECRET: SECRET }), 0);
     expect(d.enforced).toBe(false);
     expect(d.warning).toMatch(/NOT authenticated/);
   });
@@ -76,3 +93,14 @@ describe('CDS_TIME_ZONE', () => {
   });
 });
 
+describe('token and metrics settings (issue 13 items 9, 10)', () => {
+  test('defaults: 300 s lifetime and age, 60 s skew, no metrics token', () => {
+    const c = loadConfig({});
+    expect([c.tokenMaxLifetimeSeconds, c.tokenMaxAgeSeconds, c.clockSkewSeconds, c.metricsToken]).toEqual([300, 300, 60, undefined]);
+  });
+  test('METRICS_TOKEN: 15 characters refused, 16 accepted, no spaces', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'a'.repeat(15) })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'abc def ghi jkl mno' })).toThrow(/METRICS_TOKEN/);
+  });
+});

@@ -22,16 +22,40 @@ export interface Config {
   deadlineMs: number;
   terminologyFile?: string;
   logLevel: string;
-  /** Secret for the patient pseudonym in the audit; generated and kept in the database when absent. */
+  /**
+   * HMAC key of the patient pseudonym in the audit, at least 32 bytes; required when HOST is not
+   * loopback. Never written to the database: whoever reads the audit must not be able to reverse it.
+   */
   pseudonymSecret?: string;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
-  /** Allowed CORS origins; `*` = any (the CDS Hooks sandbox and other browser clients). */
-  corsOrigins: string[];
+  /**
+   * Browser origins allowed by CORS. Unset: `*` in loopback development (no trusted clients, loopback
+   * HOST), none otherwise. `*` itself is only accepted in loopback development (resolveCorsOrigins).
+   */
+  corsOrigins?: string[];
   /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
   workers: number;
   /** IANA time zone of the clinical calendar day (day counts, card dates). */
   timeZone: string;
+  /** Longest accepted JWT `exp - iat`, seconds. */
+  tokenMaxLifetimeSeconds: number;
+  /** Oldest accepted JWT `iat` (plus the skew), seconds. */
+  tokenMaxAgeSeconds: number;
+  /** Clock difference tolerated between a client and us, seconds. */
+  clockSkewSeconds: number;
+  /** Hook and feedback calls per client and minute; 0 = no limit. Not applied in loopback development. */
+  rateLimitPerMinute: number;
+  /** Largest accepted feedback body. */
+  feedbackBodyLimitBytes: number;
+  /** Days audit rows, feedback rows and used JWT ids (after their expiry) are kept. */
+  auditRetentionDays: number;
+  feedbackRetentionDays: number;
+  jtiRetentionDays: number;
+  /** Most open client connections (server.maxConnections); more are closed on arrival. */
+  maxConnections: number;
+  /** Bearer token /metrics asks for when authentication is on; unset = /metrics refused then. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -91,12 +115,84 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlineMs: intIn('CDS_DEADLINE_MS', env.CDS_DEADLINE_MS, 2000, 100, 60000),
     terminologyFile: env.TERMINOLOGY_FILE?.trim() || undefined,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
-    pseudonymSecret: env.PSEUDONYM_SECRET?.trim() || undefined,
+    pseudonymSecret: pseudonymSecretOf(env, host),
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-    corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
+    ...(env.CORS_ORIGINS?.trim() ? { corsOrigins: corsOriginsOf(env.CORS_ORIGINS) } : {}),
     workers: workersOf(env),
     timeZone: timeZoneOf(env),
+    rateLimitPerMinute: intIn('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1200, 0, 1_000_000),
+    feedbackBodyLimitBytes: intIn('FEEDBACK_BODY_LIMIT_BYTES', env.FEEDBACK_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    auditRetentionDays: intIn('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, 365, 1, 36_500),
+    feedbackRetentionDays: intIn('FEEDBACK_RETENTION_DAYS', env.FEEDBACK_RETENTION_DAYS, 365, 1, 36_500),
+    jtiRetentionDays: intIn('JTI_RETENTION_DAYS', env.JTI_RETENTION_DAYS, 1, 0, 3650),
+    maxConnections: intIn('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 512, 1, 100_000),
+    tokenMaxLifetimeSeconds: intIn('CDS_TOKEN_MAX_LIFETIME_SECONDS', env.CDS_TOKEN_MAX_LIFETIME_SECONDS, 300, 10, 3600),
+    tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),
+    clockSkewSeconds: intIn('CDS_CLOCK_SKEW_SECONDS', env.CDS_CLOCK_SKEW_SECONDS, 60, 0, 300),
+    ...metricsTokenOf(env),
   };
+}
+
+function corsOriginsOf(raw: string): string[] {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    if (o === '*') continue;
+    let u: URL | undefined;
+    try {
+      u = new URL(o);
+    } catch {
+      u = undefined;
+    }
+    // An origin is scheme://host[:port], exactly as a browser sends it in the Origin header.
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o) {
+      throw new ConfigError(`CORS_ORIGINS: ${o} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return list;
+}
+
+/**
+ * The origins CORS allows once it is known whether authentication is enforced: `*` only in
+ * loopback development, where no token protects the service anyway; with trusted clients only the
+ * listed origins (none by default), since any web page could otherwise script calls from a browser.
+ */
+export function resolveCorsOrigins(cfg: Config, authEnforced: boolean): '*' | string[] {
+  const development = !authEnforced && isLoopbackHost(cfg.host);
+  const listed = cfg.corsOrigins;
+  if (listed === undefined) return development ? '*' : [];
+  if (listed.includes('*')) {
+    if (!development) throw new ConfigError('CORS_ORIGINS=* is only allowed in loopback development (no trusted clients, loopback HOST): list the origins');
+    return '*';
+  }
+  return listed;
+}
+
+function metricsTokenOf(env: NodeJS.ProcessEnv): { metricsToken?: string } {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return {};
+  // Compared as a bearer token (RFC 6750 token68 characters), so one that cannot be sent is an error.
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token) || token.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. $(openssl rand -hex 32))');
+  }
+  return { metricsToken: token };
+}
+
+export const MIN_PSEUDONYM_SECRET_BYTES = 32;
+
+function pseudonymSecretOf(env: NodeJS.ProcessEnv, host: string): string | undefined {
+  const secret = env.PSEUDONYM_SECRET?.trim() || undefined;
+  if (secret === undefined) {
+    if (!isLoopbackHost(host)) {
+      throw new ConfigError(
+        `PSEUDONYM_SECRET is required when HOST (${host}) is not loopback: at least ${MIN_PSEUDONYM_SECRET_BYTES} bytes, e.g. $(openssl rand -hex 32)`,
+      );
+    }
+    return undefined;
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_PSEUDONYM_SECRET_BYTES) {
+    throw new ConfigError(`PSEUDONYM_SECRET must be at least ${MIN_PSEUDONYM_SECRET_BYTES} bytes`);
+  }
+  return secret;
 }
 
 function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {

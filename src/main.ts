@@ -8,6 +8,8 @@ import { demoFhirHost } from './demo-fhir/loopback.js';
 import { databaseFailure, listenFailure } from './startup-errors.js';
 import { availableParallelism } from 'node:os';
 import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
+import { PRIVATE_UMASK } from './storage/data-dir.js';
+import { createHttpServer, httpLimits } from './http-server.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen. The demo FHIR server runs in a
 // process of its own (src/demo-fhir/process.ts), started here and stopped with the service.
@@ -17,6 +19,10 @@ import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js
 
 const startedAt = performance.now();
 const elapsed = () => Math.round(performance.now() - startedAt);
+
+// Everything this service writes (the embedded database under DATA_DIR above all) is private to its
+// user, whoever starts it and whatever umask they run with.
+process.umask(PRIVATE_UMASK);
 
 function readConfig(): Config {
   try {
@@ -112,10 +118,9 @@ async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
 }
 
 async function listen(config: Config, runtime: Runtime, logger: Logger): Promise<Server> {
-  const server: Server = runtime.app.listen(config.port, config.host);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = Math.max(30_000, config.deadlineMs * 5);
+  // Timeouts and the connection cap (headersTimeout <= requestTimeout, MAX_CONNECTIONS): http-server.ts.
+  const server: Server = createHttpServer(runtime.app, httpLimits(config));
+  server.listen(config.port, config.host);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

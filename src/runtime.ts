@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decideAuth, type Config } from './config.js';
+import { decideAuth, resolveCorsOrigins, type Config } from './config.js';
 import { createApp, type AppDeps } from './app.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
@@ -10,6 +11,7 @@ import { sectionSlug } from './cards/render.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
 import { AuditWriter } from './storage/audit-writer.js';
+import { startRetention } from './storage/retention.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAuthenticator, loadTrustedClients } from './protocol/auth.js';
 
@@ -35,6 +37,8 @@ export interface RuntimeOptions {
   demoFhirBaseUrl?: string;
   /** Start-up progress, for the operator watching the console. */
   progress?: (step: 'database.opening' | 'database.ready') => void;
+  /** Tests: how often the retention purge runs (default hourly). */
+  purgeIntervalMs?: number;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
@@ -42,6 +46,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const clients = loadTrustedClients(config.trustedClientsFile);
   const auth = decideAuth(config, clients.length);
   if (auth.warning) logger.warn({ event: 'startup.auth-warning' }, `!!! ${auth.warning} !!!`);
+  resolveCorsOrigins(config, auth.enforced); // a CORS setting unsafe for this mode stops the start here
 
   // One clinical day for every rule and card date (CDS_TIME_ZONE).
   setClinicalTimeZone(config.timeZone);
@@ -61,12 +66,28 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));
   if (!opts.storage) opts.progress?.('database.ready');
-  const pseudonymSecret = config.pseudonymSecret ?? (await storage.getOrCreateSecret('patient-pseudonym'));
+  // Loopback development without PSEUDONYM_SECRET: a key for this process only (pseudonyms change
+  // at each start); loadConfig refuses to start without one anywhere else.
+  const pseudonymSecret = config.pseudonymSecret ?? randomBytes(32).toString('hex');
+  if (!config.pseudonymSecret) {
+    logger.warn({ event: 'startup.pseudonym-warning' }, 'PSEUDONYM_SECRET not set: audit pseudonyms use a key of this process only and change at each start');
+  }
   const metrics = opts.metrics ?? createMetrics();
   const services = buildServices(allRules, terminology);
   const authenticator = auth.enforced
-    ? createAuthenticator({ clients, algorithms: config.jwtAlgorithms, replay: storage })
+    ? createAuthenticator({
+        clients,
+        algorithms: config.jwtAlgorithms,
+        replay: storage,
+        clockSkewSeconds: config.clockSkewSeconds,
+        maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+        maxAgeSeconds: config.tokenMaxAgeSeconds,
+        logger,
+      })
     : undefined;
+  if (authenticator && !config.metricsToken) {
+    logger.warn({ event: 'startup.metrics-closed' }, 'METRICS_TOKEN not set: /metrics answers 401 while authentication is on');
+  }
   const auditWriter = new AuditWriter(storage, metrics, logger);
 
   const sectionsByDocument = citedSections(templates);
@@ -89,10 +110,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     ...(demoBase ? { demoFhirBaseUrl: demoBase } : {}),
   };
   const app = createApp(deps);
+  const retention = startRetention(storage, config, logger, opts.purgeIntervalMs !== undefined ? { intervalMs: opts.purgeIntervalMs } : {});
   return {
     app,
     deps,
     async close() {
+      retention.stop();
       await auditWriter.drain(5000);
       if (!opts.storage) await storage.close();
     },

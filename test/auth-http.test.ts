@@ -20,7 +20,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
   canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}/fhir`;
-  stack = await startStack({ clients: [{ iss: issuer.iss, jwks_url: issuer.jwksUrl }] });
+  stack = await startStack({ clients: [{ iss: issuer.iss, jwks_url: issuer.jwksUrl }], env: { CORS_ORIGINS: 'https://sandbox.cds-hooks.org' } });
 });
 afterAll(async () => {
   await stack.close();
@@ -43,10 +43,10 @@ describe('JWT authentication on hook calls', () => {
   });
 
   test('no token, wrong audience, replay → 401 with no detail', async () => {
-    const noToken = await request(stack.app).post('/cds-services/heme-patient-view').send(body());
+    const noToken = await request(stack.app).post('/cds-services/heme-patient-view').set('Origin', 'https://sandbox.cds-hooks.org').send(body());
     expect(noToken.status).toBe(401);
     expect(JSON.stringify(noToken.body)).not.toMatch(/aud|exp|kid|signature/i);
-    expect(noToken.headers['access-control-allow-origin']).toBe('*');
+    expect(noToken.headers['access-control-allow-origin']).toBe('https://sandbox.cds-hooks.org');
 
     const wrongAud = await issuer.sign({ aud: `${PUBLIC_BASE}/cds-services` });
     expect((await request(stack.app).post('/cds-services/heme-patient-view').set('Authorization', `Bearer ${wrongAud}`).send(body())).status).toBe(401);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,7 +76,7 @@ describe('accepted tokens', () => {
   test('valid RS384', async () => {
     const jti = randomUUID();
     const r = await a.verify(`Bearer ${await rs.sign({ aud: SERVICE, jti })}`, [SERVICE]);
-    expect(r).toEqual({ iss: rs.iss, jti });
+    expect(r).toEqual({ iss: rs.iss, jti, fhirServers: [] });
   });
 
   test('aud as an array containing the service URL', async () => {
@@ -429,4 +430,22 @@ describe('loadTrustedClients', () => {
   test('throws on a missing file', () => {
     expect(() => loadTrustedClients(join(dir, 'absent.json'))).toThrow(/cannot read \(ENOENT\)/);
   });
+});
+
+describe('fhir_servers in the trusted clients file (issue 13 item 4)', () => {
+  const write = (content: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'heme-clients-')), 'clients.json');
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+  test('read in canonical form', () => {
+    const [c] = loadTrustedClients(write([{ iss: 'https://ehr', jwks_url: 'https://ehr/jwks', fhir_servers: ['https://EHR.example.org/fhir/', 'http://127.0.0.1:8081'] }]));
+    expect(c?.fhir_servers).toEqual(['https://ehr.example.org/fhir', 'http://127.0.0.1:8081']);
+  });
+  test.each([['not an array', 'https://x/fhir'], ['a query', ['https://x/fhir?a=1']], ['credentials', ['https://u:p@x/fhir']], ['not http', ['ftp://x/fhir']]])(
+    'refused at start-up: %s',
+    (_what, fhir_servers) => {
+      expect(() => loadTrustedClients(write([{ iss: 'https://ehr', jwks_url: 'https://ehr/jwks', fhir_servers }]))).toThrow(/fhir_servers/);
+    },
+  );
 });

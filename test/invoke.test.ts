@@ -380,7 +380,7 @@ describe('bad input never gets a 5xx', () => {
       request(stack.app).post('/cds-services/heme-patient-view').set('Content-Type', 'application/json').send(`{"x":"${'a'.repeat(6 * 1024 * 1024)}"}`), 413],
     ['10 000-deep nesting in context', () =>
       request(stack.app).post('/cds-services/heme-patient-view').set('Content-Type', 'application/json')
-        .send(`{"hook":"patient-view","hookInstance":"x","context":{"userId":"Practitioner/x","patientId":"p","deep":${'['.repeat(10000)}${']'.repeat(10000)}}}`), 412],
+        .send(`{"hook":"patient-view","hookInstance":"${crypto.randomUUID()}","context":{"userId":"Practitioner/x","patientId":"p","deep":${'['.repeat(10000)}${']'.repeat(10000)}}}`), 412],
     ['unknown service', () => request(stack.app).post('/cds-services/does-not-exist').send(valid()), 404],
     ['GET on a service', () => request(stack.app).get('/cds-services/heme-patient-view'), 404],
   ];

@@ -12,7 +12,7 @@ let issuer: Awaited<ReturnType<typeof startJwtIssuer>>;
 beforeAll(async () => {
   issuer = await startJwtIssuer();
   fhir = await startDemoFhirServer({ host: '127.0.0.1', port: 0 });
-  stack = await startStack({ clients: [{ iss: issuer.iss, jwks_url: issuer.jwksUrl }], env: { LOG_LEVEL: 'trace' } });
+  stack = await startStack({ clients: [{ iss: issuer.iss, jwks_url: issuer.jwksUrl, fhir_servers: [fhir.baseUrl] }], env: { LOG_LEVEL: 'trace' } });
 });
 afterAll(async () => {
   await stack.close();

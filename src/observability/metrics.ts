@@ -51,7 +51,7 @@ export function createMetrics(withDefaults = true): Metrics {
     }),
     auditWrites: new Counter({
       name: 'heme_cds_audit_writes_total',
-      help: 'Audit records written (ok) or dropped from a full queue (dropped), and failed write attempts (retry)',
+      help: 'Audit records written (ok), dropped from a full queue (dropped), refused by the database and set aside (rejected), and failed write attempts (retry)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

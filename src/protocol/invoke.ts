@@ -9,6 +9,7 @@ import { FhirCircuitBreakers } from './circuit-breakers.js';
 import { validateHookRequest } from './schemas/index.js';
 import { PreconditionFailed, resolvePrefetch, type HookRequestData } from './prefetch.js';
 import { sendError } from './errors.js';
+import { allowedFhirServer, type FhirServerPolicy } from './fhir-servers.js';
 import type { AppDeps } from '../app.js';
 import type { ServiceDefinition } from '../services.js';
 
@@ -39,6 +40,15 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: Locale)
 function logDurations(durations: Record<string, number>): Record<string, number> {
   const { prefetch, ...rest } = durations;
   return prefetch === undefined ? rest : { ...rest, fetch: prefetch };
+}
+
+/** The scheme, host and port of a URL, for logs (never its path or query). */
+function originOf(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return 'invalid';
+  }
 }
 
 export function pseudonymise(secret: string, patientId: string): string {
@@ -77,10 +87,32 @@ export function createInvokeHandler(deps: AppDeps) {
     const patientId = request.context.patientId;
     t = mark('validate', t);
 
+    // SSRF: only a FHIR server the calling client listed (loopback ones with auth off) is contacted,
+    // and only its canonical base, so the token goes nowhere else.
+    let fhirServerRefused = false;
+    if (typeof request.fhirServer === 'string') {
+      const auth = res.locals.auth as { iss: string; fhirServers: readonly string[] } | undefined;
+      const policy: FhirServerPolicy = deps.authenticator ? { kind: 'listed', bases: auth?.fhirServers ?? [] } : { kind: 'loopback' };
+      const base = allowedFhirServer(request.fhirServer, policy);
+      if (base === undefined) {
+        fhirServerRefused = true;
+        metrics.fhirFallback.inc({ outcome: 'refused' });
+        logger.warn(
+          { event: 'fhir-server.refused', serviceId: service.id, hookInstance, iss: auth?.iss, origin: originOf(request.fhirServer) },
+          auth
+            ? `fhirServer not among the fhir_servers of client ${auth.iss}: not contacted`
+            : 'fhirServer not on loopback (authentication is off): not contacted',
+        );
+      } else {
+        request = { ...request, fhirServer: base };
+      }
+    }
+
     const deadlineAt = Date.now() + config.deadlineMs;
     let resolved;
     try {
       resolved = await resolvePrefetch(service, request, {
+        fhirServerRefused,
         fetchDeadline: deadlineAt - Math.min(COMPUTE_RESERVE_MS, Math.floor(config.deadlineMs / 4)),
         perRequestTimeoutMs: config.deadlineMs,
         breakers,

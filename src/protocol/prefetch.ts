@@ -3,6 +3,7 @@ import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
 import { MAX_TEMPLATE_LENGTH, type ServiceDefinition } from '../services.js';
 import { isOpenCircuit, type FhirCircuitBreakers } from './circuit-breakers.js';
+import { isUrlBelowBase } from './fhir-servers.js';
 
 // Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
 // data), an OperationOutcome (the client failed), or absent (not attempted). Whatever the client did
@@ -45,6 +46,11 @@ export interface ResolveOptions {
   maxResponseBytes?: number;
   /** Bytes read from the FHIR server per hook call, all queries and pages; default MAX_FHIR_BYTES_PER_CALL. */
   maxBytesPerCall?: number;
+  /**
+   * The request named a fhirServer we may not contact (fhir-servers.ts): nothing is fetched, and
+   * what the client did not send is unavailable (no 412: the client did name a server).
+   */
+  fhirServerRefused?: boolean;
 }
 
 // A page of 1000 Observations (our largest query) is 1 to 3 MB of JSON, and the client's own
@@ -153,16 +159,6 @@ function fillTemplate(template: string, patientId: string): string {
   return template.replace(/\{\{context\.patientId\}\}/g, encodeURIComponent(patientId));
 }
 
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    const ua = new URL(a);
-    const ub = new URL(b);
-    return ua.origin === ub.origin;
-  } catch {
-    return false;
-  }
-}
-
 class FetchBudget {
   calls: { outcome: 'ok' | 'error' | 'timeout' | 'circuit-open' }[] = [];
   deadlineHit = false;
@@ -194,8 +190,8 @@ class FetchBudget {
       this.calls.push({ outcome: 'timeout' });
       return undefined;
     }
-    if (/^https?:/i.test(url) && !sameOrigin(url, this.base)) {
-      // Never send the client's access token to another origin (a hostile `next` link).
+    if (/^https?:/i.test(url) && !isUrlBelowBase(url, this.base)) {
+      // Never send the client's access token elsewhere than the allowed server (a hostile `next` link).
       this.calls.push({ outcome: 'error' });
       return undefined;
     }
@@ -229,7 +225,9 @@ class FetchBudget {
    * are not read at all: only their status matters.
    */
   private async fetchJson(href: string, signal: AbortSignal, tooLarge: AbortController): Promise<unknown> {
-    const res = await fetch(href, { method: 'GET', headers: this.headers, signal });
+    // Redirects are never followed: a 3xx is a failed answer, so an allowed server cannot bounce us
+    // (and the client's token) to another address.
+    const res = await fetch(href, { method: 'GET', headers: this.headers, signal, redirect: 'manual' });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       throw new FhirResponseError({ status: res.status }, `HTTP ${res.status}`);
@@ -344,8 +342,8 @@ export async function resolvePrefetch(
   }
 
   const missing = service.needs.flatMap((d) => keysOf(d).filter((k) => states.get(k)?.kind === 'missing').map((key) => ({ domain: d, key })));
-  const fhirServer = typeof body.fhirServer === 'string' ? body.fhirServer : undefined;
-  if (missing.length > 0 && !fhirServer) throw new PreconditionFailed(missing.map((m) => m.key));
+  const fhirServer = !opts.fhirServerRefused && typeof body.fhirServer === 'string' ? body.fhirServer : undefined;
+  if (missing.length > 0 && !fhirServer && !opts.fhirServerRefused) throw new PreconditionFailed(missing.map((m) => m.key));
 
   const resources: Partial<Record<DataDomain, Resource[]>> = {};
   const medications: Medication[] = [];
@@ -387,6 +385,7 @@ export async function resolvePrefetch(
   }
 
   const budget = fhirServer ? new FetchBudget(fhirServer, body.fhirAuthorization?.access_token, opts) : undefined;
+  if (!budget) for (const m of missing) note(unavailable, m.domain);
   if (budget && missing.length > 0) {
     // Every missing key goes out at once; each has its own timeout, all share the deadline.
     const results = await Promise.all(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
-import { AuditWriter } from './audit-writer.js';
+import pg from 'pg';
+import { AuditWriter, isRecordError } from './audit-writer.js';
 import { createStorage } from './index.js';
 import type { AuditRecord, Storage } from './types.js';
 
@@ -116,5 +117,86 @@ describe('AuditWriter', () => {
     await expect(writer.drain(5000)).resolves.toBe(true);
     await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual([first, third, fourth]);
     expect(await counter(metrics, 'dropped')).toBe(1);
+  });
+});
+
+// Issue 13 item 2: a record the database cannot store must not stop the audit. Runs on PGlite and,
+// when DATABASE_URL is set, on PostgreSQL (a schema of its own, dropped afterwards).
+const backends: [string, () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>][] = [
+  ['pglite', async () => {
+    const s = await createStorage({ dataDir: '/nonexistent', memory: true });
+    return { storage: s, cleanup: () => s.close() };
+  }],
+];
+if (process.env.DATABASE_URL) {
+  const databaseUrl = process.env.DATABASE_URL;
+  backends.push(['postgres', async () => {
+    const schema = `heme_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const s = await createStorage({ databaseUrl, dataDir: '/nonexistent', pgSchema: schema });
+    return {
+      storage: s,
+      cleanup: async () => {
+        await s.close();
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          await client.query(`drop schema if exists ${schema} cascade`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  }]);
+}
+
+describe.each(backends)('AuditWriter with records the database refuses (%s)', (_name, open) => {
+  let storage: Storage;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ storage, cleanup } = await open());
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  test.each([
+    ['a lone surrogate', '\ud800'],
+    ['a NUL', 'a\u0000b'],
+  ])('a record with %s is set aside and counted; the records around it are written', async (_what, poison) => {
+    const hookInstance = randomUUID();
+    const good = Array.from({ length: 4 }, () => record(hookInstance));
+    const bad = { ...record(hookInstance), hookInstance: poison };
+    await expect(storage.writeAudits([bad])).rejects.toMatchObject({ code: expect.stringMatching(/^22/) });
+    const metrics = createMetrics();
+    const writer = new AuditWriter(storage, metrics, createLogger('silent'), { flushDelayMs: 5 });
+    writer.enqueue(good[0]!);
+    writer.enqueue(good[1]!);
+    writer.enqueue(bad);
+    writer.enqueue(good[2]!);
+    writer.enqueue(good[3]!);
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(good);
+    expect(await counter(metrics, 'rejected')).toBe(1);
+    expect(await counter(metrics, 'ok')).toBe(4);
+    expect(writer.pending).toBe(0);
+  });
+
+  test('shutdown (drain) flushes what is queued, behind a refused record too', async () => {
+    const hookInstance = randomUUID();
+    const metrics = createMetrics();
+    // A minute's wait for company: only drain makes these go out.
+    const writer = new AuditWriter(storage, metrics, createLogger('silent'), { flushDelayMs: 60_000 });
+    const good = Array.from({ length: 3 }, () => record(hookInstance));
+    writer.enqueue({ ...record(hookInstance), hookInstance: '\u0000' });
+    for (const r of good) writer.enqueue(r);
+    await expect(writer.drain(5000)).resolves.toBe(true);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual(good);
+  });
+
+  test('a connection error is not a refused record: the batch is retried and nothing is set aside', () => {
+    expect(isRecordError(new Error('connection lost'))).toBe(false);
+    expect(isRecordError(Object.assign(new Error('x'), { code: '08006' }))).toBe(false);
+    expect(isRecordError(Object.assign(new Error('x'), { code: '22P05' }))).toBe(true);
+    expect(isRecordError(Object.assign(new Error('x'), { code: '23505' }))).toBe(true);
   });
 });

@@ -78,16 +78,46 @@ export class AuditWriter {
         this.queue.splice(0, batch.length);
         this.retryDelayMs = 100;
         this.metrics.auditWrites.inc({ outcome: 'ok' }, batch.length);
-      } catch {
-        this.metrics.auditWrites.inc({ outcome: 'retry' });
-        this.logger.warn({ event: 'audit.retry', queued: this.queue.length }, 'audit write failed; will retry');
-        await new Promise((r) => setTimeout(r, this.retryDelayMs).unref());
-        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+      } catch (err) {
+        // A record the database refuses (a data or constraint error) would fail its batch on every
+        // retry and hold up everything behind it: the batch is then written record by record and
+        // each refused record is set aside. Anything else (connection lost) is retried as a batch.
+        const progressed = isRecordError(err) && (await this.oneByOne(batch.length));
+        if (!progressed) {
+          this.metrics.auditWrites.inc({ outcome: 'retry' });
+          this.logger.warn({ event: 'audit.retry', queued: this.queue.length }, 'audit write failed; will retry');
+          await new Promise((r) => setTimeout(r, this.retryDelayMs).unref());
+          this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+        }
       } finally {
         this.inFlight = 0;
       }
       this.metrics.auditQueue.set(this.queue.length);
     }
+  }
+
+  /** Writes the first `count` queued records one at a time; false when a transient error stopped it before any progress. */
+  private async oneByOne(count: number): Promise<boolean> {
+    let progressed = false;
+    for (let i = 0; i < count; i++) {
+      const record = this.queue[0];
+      if (record === undefined) break;
+      this.inFlight = 1;
+      try {
+        await this.storage.writeAudits([record]);
+        this.metrics.auditWrites.inc({ outcome: 'ok' });
+      } catch (err) {
+        if (!isRecordError(err)) return progressed;
+        this.metrics.auditWrites.inc({ outcome: 'rejected' });
+        this.logger.error(
+          { event: 'audit.rejected', code: (err as { code?: string }).code, serviceId: record.serviceId },
+          'audit record refused by the database; set aside',
+        );
+      }
+      this.queue.shift();
+      progressed = true;
+    }
+    return progressed;
   }
 
   /** Writes what is queued without waiting for company; resolves true once the queue is empty, false at the timeout. */
@@ -104,4 +134,13 @@ export class AuditWriter {
   get pending(): number {
     return this.queue.length;
   }
+}
+
+/**
+ * SQLSTATE classes 22 (data exception: NUL, invalid Unicode, bad JSON) and 23 (integrity, e.g. a
+ * duplicate card uuid) belong to the record: writing it again can never succeed.
+ */
+export function isRecordError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import { SqlStorage } from './sql-storage.js';
+import { preparePrivateDir, tighten } from './data-dir.js';
 import type { Storage } from './types.js';
 
 export type { AuditRecord, FeedbackRecord, Storage } from './types.js';
@@ -22,6 +23,8 @@ export interface CreateStorageOptions {
 
 /** Opens the configured database and brings its schema up to date. */
 export async function createStorage(opts: CreateStorageOptions): Promise<Storage> {
+  const embeddedOnDisk = (opts.databaseUrl === undefined || opts.databaseUrl === '') && opts.memory !== true;
+  if (embeddedOnDisk) await preparePrivateDir(opts.dataDir);
   const db =
     opts.databaseUrl !== undefined && opts.databaseUrl !== ''
       ? await openPostgres({
@@ -30,9 +33,10 @@ export async function createStorage(opts: CreateStorageOptions): Promise<Storage
           ...(opts.onPoolError !== undefined ? { onPoolError: opts.onPoolError } : {}),
         })
       : await openPglite(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') });
-  const storage = new SqlStorage(db);
+  const storage = new SqlStorage(db, undefined, embeddedOnDisk ? () => tighten(opts.dataDir) : undefined);
   try {
     await storage.migrate();
+    if (embeddedOnDisk) await tighten(opts.dataDir);
   } catch (err) {
     await storage.close();
     throw err;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { migrate as runMigrations, type Migration } from './migrations.js';
-import type { AuditRecord, FeedbackRecord, Storage } from './types.js';
+import type { AuditRecord, FeedbackRecord, RetentionCutoffs, Storage } from './types.js';
 
 // PGlite and pg differ only in how a query is sent; everything else, all SQL included, lives
 // here once. Parameters are passed as text or JSON with explicit casts so both drivers'
@@ -41,7 +40,6 @@ export interface FeedbackWithAudit {
 }
 
 const PING_TIMEOUT_MS = 1000;
-const JTI_PURGE_INTERVAL_MS = 60_000;
 
 interface AuditRow {
   at: Date;
@@ -83,11 +81,11 @@ interface FeedbackAuditRow {
 }
 
 export class SqlStorage implements Storage {
-  private lastJtiPurge = 0;
-
   constructor(
     private readonly db: Executor,
     private readonly migrations?: Migration[],
+    /** Runs after the database is closed (the embedded database's file modes). */
+    private readonly afterClose?: () => Promise<void>,
   ) {}
 
   async migrate(): Promise<void> {
@@ -111,7 +109,6 @@ export class SqlStorage implements Storage {
   }
 
   async rememberJti(iss: string, jti: string, expiresAt: Date): Promise<boolean> {
-    await this.purgeExpiredJtis();
     // The primary key makes this atomic across processes: of two concurrent inserts of the
     // same (iss, jti) exactly one reports a row.
     const r = await this.db.query(
@@ -121,17 +118,13 @@ export class SqlStorage implements Storage {
     return r.rowCount === 1;
   }
 
-  // Expired ids can never be replayed (the token is rejected as expired first), so they are
-  // dropped at most once a minute per process; a failed purge must not fail verification.
-  private async purgeExpiredJtis(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastJtiPurge < JTI_PURGE_INTERVAL_MS) return;
-    this.lastJtiPurge = now;
-    try {
-      await this.db.query('delete from jti_seen where expires_at < now()');
-    } catch {
-      // Retried on the next interval.
-    }
+  // Retention (runtime.ts runs it on a timer). Used JWT ids are kept past their expiry only for
+  // JTI_RETENTION_DAYS: an expired token is refused as expired before its id is looked at.
+  async purge(c: RetentionCutoffs): Promise<{ audit: number; feedback: number; jti: number }> {
+    const audit = await this.db.query('delete from audit where at < $1::timestamptz', [c.auditBefore.toISOString()]);
+    const feedback = await this.db.query('delete from feedback where received_at < $1::timestamptz', [c.feedbackBefore.toISOString()]);
+    const jti = await this.db.query('delete from jti_seen where expires_at < $1::timestamptz', [c.jtiExpiredBefore.toISOString()]);
+    return { audit: audit.rowCount, feedback: feedback.rowCount, jti: jti.rowCount };
   }
 
   async writeAudit(record: AuditRecord): Promise<void> {
@@ -290,20 +283,9 @@ export class SqlStorage implements Storage {
     });
   }
 
-  async getOrCreateSecret(name: string): Promise<string> {
-    // Insert-if-absent then read back: whichever process wins the race, all read its value.
-    await this.db.query('insert into settings (name, value) values ($1, $2) on conflict do nothing', [
-      name,
-      randomBytes(32).toString('hex'),
-    ]);
-    const r = await this.db.query<{ value: string }>('select value from settings where name = $1', [name]);
-    const value = r.rows[0]?.value;
-    if (value === undefined) throw new Error(`setting ${name} missing after insert`);
-    return value;
-  }
-
   async close(): Promise<void> {
     await this.db.close();
+    await this.afterClose?.();
   }
 }
 

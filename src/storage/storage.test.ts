@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -98,11 +98,38 @@ describe.each(backends)('storage on %s', (name, makeBackend) => {
   });
 
   test('migrate is idempotent and leaves data alone', async () => {
-    await storage.getOrCreateSecret('migrate-probe');
-    const before = await storage.getOrCreateSecret('migrate-probe');
+    const hookInstance = randomUUID();
+    const row = audit(hookInstance, []);
+    await storage.writeAudit(row);
     await storage.migrate();
     await storage.migrate();
-    await expect(storage.getOrCreateSecret('migrate-probe')).resolves.toBe(before);
+    await expect(storage.auditForHookInstance(hookInstance)).resolves.toEqual([row]);
+  });
+
+  test('purge deletes audit, feedback and used JWT ids older than their cutoffs, and nothing newer (issue 13 item 6)', async () => {
+    const cutoff = new Date('2025-06-01T00:00:00.000Z');
+    const old = randomUUID();
+    const kept = randomUUID();
+    await storage.writeAudits([
+      { ...audit(old, [{ uuid: randomUUID(), ruleId: 'r', topicCode: 'r', indicator: 'info' }]), at: new Date(cutoff.getTime() - 1) },
+      { ...audit(kept, []), at: cutoff },
+    ]);
+    const card = randomUUID();
+    await storage.writeFeedback([{ serviceId: 's', cardUuid: card, outcome: 'overridden', acceptedSuggestions: [], outcomeTimestamp: new Date() }]);
+    const iss = `https://purge-${randomUUID()}`;
+    await storage.rememberJti(iss, 'expired', new Date(cutoff.getTime() - 1));
+    await storage.rememberJti(iss, 'live', cutoff);
+    // Feedback was received just now: a cutoff a minute ago keeps it, a minute ahead deletes it.
+    const keep = await storage.purge({ auditBefore: cutoff, feedbackBefore: new Date(Date.now() - 60_000), jtiExpiredBefore: cutoff });
+    expect(keep.audit).toBeGreaterThanOrEqual(1);
+    expect(keep.jti).toBeGreaterThanOrEqual(1);
+    await expect(storage.auditForHookInstance(old)).resolves.toEqual([]);
+    await expect(storage.auditForHookInstance(kept)).resolves.toHaveLength(1);
+    await expect(storage.feedbackForCard(card)).resolves.toHaveLength(1);
+    await expect(storage.rememberJti(iss, 'expired', cutoff)).resolves.toBe(true); // its row was gone
+    await expect(storage.rememberJti(iss, 'live', cutoff)).resolves.toBe(false); // still remembered
+    await storage.purge({ auditBefore: cutoff, feedbackBefore: new Date(Date.now() + 60_000), jtiExpiredBefore: cutoff });
+    await expect(storage.feedbackForCard(card)).resolves.toEqual([]);
   });
 
   test('a jti is accepted once; a replay is refused; other issuers are independent', async () => {
@@ -231,26 +258,6 @@ describe.each(backends)('storage on %s', (name, makeBackend) => {
     expect(orphan[0]?.audit).toBeUndefined();
   });
 
-  test('getOrCreateSecret is stable across calls and across reopening', async () => {
-    const s1 = await storage.getOrCreateSecret('pseudonym');
-    expect(s1).toMatch(/^[0-9a-f]{64}$/);
-    await expect(storage.getOrCreateSecret('pseudonym')).resolves.toBe(s1);
-    const other = await storage.getOrCreateSecret('other');
-    expect(other).not.toBe(s1);
-    const [c1, c2] = await Promise.all([storage.getOrCreateSecret('raced'), storage.getOrCreateSecret('raced')]);
-    expect(c1).toBe(c2);
-
-    // PGlite allows one open handle per data dir, so close before reopening.
-    if (backend.name === 'pglite') await storage.close();
-    const reopened = await backend.reopen();
-    try {
-      await expect(reopened.getOrCreateSecret('pseudonym')).resolves.toBe(s1);
-    } finally {
-      if (backend.name === 'pglite') storage = reopened;
-      else await reopened.close();
-    }
-  });
-
   // PGlite allows one open handle per data dir, so a throwaway handle is only opened on
   // PostgreSQL; PGlite's closed-handle case is covered in memory mode below.
   (name === 'postgres' ? test : test.skip)('ping answers false on a closed handle, without throwing', async () => {
@@ -311,6 +318,21 @@ describe.each(executors)('migrations on %s', (_name, open) => {
     }
   });
 
+  test('the pseudonym key earlier versions kept in the database is removed (issue 13 item 5)', async () => {
+    const files = await loadMigrations();
+    const { db, cleanup } = await open();
+    try {
+      await migrate(db, files.filter((m) => m.name === '001_init.sql'));
+      await db.query("insert into settings (name, value) values ('patient-pseudonym', 'old-key'), ('other', 'kept')");
+      await migrate(db, files);
+      const rows = await db.query<{ name: string }>('select name from settings order by name');
+      expect(rows.rows.map((r) => r.name)).toEqual(['other']);
+    } finally {
+      await cleanup();
+      await db.close();
+    }
+  });
+
   test('concurrent runs apply each file once', async () => {
     const { db, cleanup } = await open();
     try {
@@ -324,6 +346,40 @@ describe.each(executors)('migrations on %s', (_name, open) => {
 });
 
 describe('pglite specifics', () => {
+  test('DATA_DIR is 0700 and nothing under it is group- or world-accessible (issue 13 item 5)', async () => {
+    const previous = process.umask(0o022); // a typical login umask
+    const parent = await mkdtemp(join(tmpdir(), 'heme-modes-'));
+    const dataDir = join(parent, 'data');
+    try {
+      // What an earlier version left behind: a world-readable directory and file.
+      await mkdir(join(dataDir, 'old'), { recursive: true, mode: 0o755 });
+      await chmod(dataDir, 0o755);
+      await writeFile(join(dataDir, 'old', 'file'), 'x', { mode: 0o644 });
+      const open: string[] = [];
+      const walk = async (dir: string): Promise<number> => {
+        let n = 0;
+        for (const e of await readdir(dir, { withFileTypes: true })) {
+          const p = join(dir, e.name);
+          n++;
+          if (((await lstat(p)).mode & 0o077) !== 0) open.push(p);
+          if (e.isDirectory()) n += await walk(p);
+        }
+        return n;
+      };
+      const s = await createStorage({ dataDir });
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+      expect(await walk(dataDir)).toBeGreaterThan(10); // the database's own files are there
+      expect(open).toEqual([]);
+      await s.writeAudit(audit(randomUUID(), []));
+      await s.close();
+      expect(await walk(dataDir)).toBeGreaterThan(10);
+      expect(open).toEqual([]);
+    } finally {
+      process.umask(previous);
+      await rm(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   test('memory mode needs no data dir and answers ping; false after close', async () => {
     const s = await createStorage({ dataDir: '/nonexistent-never-created', memory: true });
     await expect(s.ping()).resolves.toBe(true);

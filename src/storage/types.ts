@@ -59,7 +59,16 @@ export interface Storage {
   feedbackForCard(cardUuid: string): Promise<FeedbackRecord[]>;
   /** Reads back audit rows for a hookInstance (tests, support). */
   auditForHookInstance(hookInstance: string): Promise<AuditRecord[]>;
-  /** A persistent random secret for the patient pseudonym when none is configured. */
-  getOrCreateSecret(name: string): Promise<string>;
+  /**
+   * Deletes audit rows (with their cards) recorded before `auditBefore`, feedback received before
+   * `feedbackBefore`, and used JWT ids that expired before `jtiExpiredBefore`. Returns the counts.
+   */
+  purge(cutoffs: RetentionCutoffs): Promise<{ audit: number; feedback: number; jti: number }>;
   close(): Promise<void>;
+}
+
+export interface RetentionCutoffs {
+  auditBefore: Date;
+  feedbackBefore: Date;
+  jtiExpiredBefore: Date;
 }

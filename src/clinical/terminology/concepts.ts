@@ -234,7 +234,12 @@ interface SiteData {
 
 /** Senders differ in trailing slashes and surrounding blanks; nothing else is normalised. */
 export function normaliseSystemUri(uri: string): string {
-  return uri.trim().replace(/\/+$/, '');
+  // A plain scan: a trailing-slash regular expression backtracks over every run of slashes, which
+  // made a client's system of 100,000 slashes cost seconds.
+  const trimmed = uri.trim();
+  let end = trimmed.length;
+  while (end > 0 && trimmed.charCodeAt(end - 1) === 47 /* / */) end--;
+  return end === trimmed.length ? trimmed : trimmed.slice(0, end);
 }
 
 function isUri(system: string): boolean {

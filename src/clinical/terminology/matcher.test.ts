@@ -1,4 +1,5 @@
-import { loadTerminology } from './concepts.js';
+import { loadTerminology, normaliseSystemUri } from './concepts.js';
+import { MAX_CODE_LENGTH, MAX_CODINGS, MAX_SYSTEM_LENGTH, MAX_TEXT_LENGTH } from './matcher.js';
 
 const terminology = loadTerminology();
 
@@ -132,5 +133,46 @@ describe('memoised matching', () => {
     const named = { coding: [{ system: 'urn:x-local', code: '1', display: 'bortezomib' }] };
     expect(terminology.matchCodeableConcept(coded)).toEqual([]);
     expect(terminology.matchCodeableConcept(named)).toContain('drug:bortezomib');
+  });
+});
+
+describe('bounded work on hostile strings (issue 13 item 1)', () => {
+  it('normalises a system of 100,000 slashes in linear time', () => {
+    const t0 = performance.now();
+    expect(normaliseSystemUri(`http:${'/'.repeat(100_000)}x`)).toMatch(/x$/);
+    expect(normaliseSystemUri(`http://loinc.org${'/'.repeat(100_000)}`)).toBe('http://loinc.org');
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it('matches a name repeated 50,000 times quickly, and still prefers the longer name', () => {
+    const t0 = performance.now();
+    expect(terminology.matchCodeableConcept({ text: 'bortezomib '.repeat(50_000) })).toEqual(['drug:bortezomib', 'class:proteasome-inhibitor']);
+    expect(terminology.matchCodeableConcept({ text: 'melphalan flufenamide '.repeat(20_000) })).toEqual(['drug:melphalan-flufenamide']);
+    expect(performance.now() - t0).toBeLessThan(200);
+    // Both drugs named separately are both found.
+    expect(terminology.matchCodeableConcept({ text: 'melphalan flufenamide, melphalan' })).toEqual(
+      expect.arrayContaining(['drug:melphalan-flufenamide', 'drug:melphalan']),
+    );
+  });
+
+  it('reads drug names only in the first MAX_TEXT_LENGTH characters of a text', () => {
+    const pad = 'x'.repeat(MAX_TEXT_LENGTH - 'bortezomib'.length - 1);
+    expect(terminology.matchCodeableConcept({ text: `${pad} bortezomib` })).toContain('drug:bortezomib');
+    expect(terminology.matchCodeableConcept({ text: `${pad}  bortezomib` })).toEqual([]);
+  });
+
+  it('a code longer than MAX_CODE_LENGTH or a system longer than MAX_SYSTEM_LENGTH matches nothing', () => {
+    expect(terminology.matchCodeableConcept({ coding: [{ system: ICD10, code: `C90${'0'.repeat(MAX_CODE_LENGTH)}` }] })).toEqual([]);
+    expect(terminology.matchCodeableConcept({ coding: [{ system: ICD10, code: `C90${'0'.repeat(MAX_CODE_LENGTH - 3)}` }] })).toContain(
+      'cond:multiple-myeloma',
+    );
+    expect(terminology.matchCoding(`${ATC}${'/'.repeat(MAX_SYSTEM_LENGTH)}`, 'L01XG01')).toEqual([]);
+    expect(terminology.matchCoding(`${ATC}${'/'.repeat(MAX_SYSTEM_LENGTH - ATC.length)}`, 'L01XG01')).toContain('drug:bortezomib');
+  });
+
+  it('reads at most MAX_CODINGS codings of one concept', () => {
+    const filler = Array.from({ length: MAX_CODINGS - 1 }, (_, i) => ({ system: 'http://example.org', code: String(i) }));
+    expect(terminology.matchCodeableConcept({ coding: [...filler, { system: ATC, code: 'L01XG01' }] })).toContain('drug:bortezomib');
+    expect(terminology.matchCodeableConcept({ coding: [...filler, { system: ATC, code: 'X' }, { system: ATC, code: 'L01XG01' }] })).toEqual([]);
   });
 });

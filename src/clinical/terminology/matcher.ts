@@ -21,11 +21,50 @@ function normaliseText(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+// Client strings are bounded before any matching, so no request can buy unbounded work. No code,
+// system URI or drug name the terminology knows comes near these lengths: a longer code or system
+// matches nothing, and drug names are read from the first MAX_TEXT_LENGTH characters of a text.
+export const MAX_CODE_LENGTH = 256;
+export const MAX_SYSTEM_LENGTH = 1024;
+export const MAX_TEXT_LENGTH = 4096;
+/** Codings of one CodeableConcept that are read; FHIR records carry a handful. */
+export const MAX_CODINGS = 64;
+/** The system key of a system URI too long to be one we know: it equals no alias and no URI. */
+const UNKNOWN_SYSTEM = '\u0000unknown';
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD = /[\p{L}\p{N}]+/gu;
 
 interface TextTerm {
   concept: string;
   term: string;
+}
+
+/**
+ * Drug names by their first word, longest first. Text is then read word by word, looking up only
+ * the names that start with that word: linear in the text whatever the number of names.
+ */
+interface TextIndex {
+  byFirstWord: Map<string, TextTerm[]>;
+  /** Names that do not start with a letter or digit (none today): searched for everywhere. */
+  other: TextTerm[];
+}
+
+function textIndex(terms: TextTerm[]): TextIndex {
+  const byFirstWord = new Map<string, TextTerm[]>();
+  const other: TextTerm[] = [];
+  for (const t of terms) {
+    const first = /^[\p{L}\p{N}]+/u.exec(t.term)?.[0];
+    if (first === undefined) {
+      other.push(t);
+      continue;
+    }
+    const list = byFirstWord.get(first) ?? [];
+    list.push(t);
+    byFirstWord.set(first, list);
+  }
+  for (const list of byFirstWord.values()) list.sort((a, b) => b.term.length - a.term.length);
+  return { byFirstWord, other };
 }
 
 interface Span {
@@ -34,26 +73,50 @@ interface Span {
   end: number;
 }
 
-/** Whole-word occurrences of each term; a match inside a longer match is dropped (melphalan in melphalan flufenamide). */
-function textMatches(haystack: string, terms: TextTerm[]): string[] {
+function wholeWordAt(haystack: string, at: number, term: string): boolean {
+  if (!haystack.startsWith(term, at)) return false;
+  const before = at > 0 ? haystack[at - 1] : undefined;
+  const after = haystack[at + term.length];
+  return (before === undefined || !WORD_CHAR.test(before)) && (after === undefined || !WORD_CHAR.test(after));
+}
+
+/**
+ * Whole-word occurrences of each name; a match inside a longer match of another drug is dropped
+ * (melphalan in melphalan flufenamide). One pass over the words, then one sweep over the matches in
+ * order of position, keeping the two farthest-reaching earlier matches of different drugs: a match
+ * lies inside a longer one of another drug exactly when one of those reaches at least as far.
+ */
+function textMatches(haystack: string, index: TextIndex): string[] {
   const spans: Span[] = [];
-  for (const { concept, term } of terms) {
-    let from = 0;
-    for (;;) {
-      const at = haystack.indexOf(term, from);
-      if (at < 0) break;
-      const before = at > 0 ? haystack[at - 1] : undefined;
-      const after = haystack[at + term.length];
-      if ((before === undefined || !WORD_CHAR.test(before)) && (after === undefined || !WORD_CHAR.test(after))) {
-        spans.push({ concept, start: at, end: at + term.length });
-      }
-      from = at + 1;
+  for (const m of haystack.matchAll(WORD)) {
+    const candidates = index.byFirstWord.get(m[0]);
+    if (candidates === undefined) continue;
+    for (const { concept, term } of candidates) {
+      if (wholeWordAt(haystack, m.index, term)) spans.push({ concept, start: m.index, end: m.index + term.length });
     }
   }
-  const kept = spans.filter(
-    (s) => !spans.some((o) => o.concept !== s.concept && o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start),
-  );
-  return [...new Set(kept.map((s) => s.concept))];
+  for (const { concept, term } of index.other) {
+    for (let at = haystack.indexOf(term); at >= 0; at = haystack.indexOf(term, at + 1)) {
+      if (wholeWordAt(haystack, at, term)) spans.push({ concept, start: at, end: at + term.length });
+    }
+  }
+  if (index.other.length > 0) spans.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  const kept = new Set<string>();
+  let first: Span | undefined;
+  let second: Span | undefined; // the farthest-reaching of a drug other than first's
+  for (const s of spans) {
+    const rival = first !== undefined && first.concept !== s.concept ? first : second;
+    const inside = rival !== undefined && rival.end >= s.end && (rival.start < s.start || rival.end > s.end);
+    if (!inside) kept.add(s.concept);
+    if (first === undefined || s.end > first.end) {
+      if (first !== undefined && first.concept !== s.concept) second = first;
+      first = s;
+    } else if (s.concept !== first.concept && (second === undefined || s.end > second.end)) {
+      second = s;
+    }
+  }
+  return [...kept];
 }
 
 export function buildTerminology(data: TerminologyData): ConceptMatcher {
@@ -62,6 +125,7 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
   const aliasOfUri = new Map<string, string>();
   for (const [alias, uris] of Object.entries(data.systems)) for (const uri of uris) aliasOfUri.set(normaliseSystemUri(uri), alias);
   const systemKey = (system: string): string => {
+    if (system.length > MAX_SYSTEM_LENGTH) return UNKNOWN_SYSTEM;
     const uri = normaliseSystemUri(system);
     return aliasOfUri.get(uri) ?? uri;
   };
@@ -101,6 +165,7 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
       for (const term of def.text ?? []) textTerms.push({ concept: def.id, term: normaliseText(term) });
     }
   }
+  const drugNames = textIndex(textTerms);
 
   const withClasses = (ids: Iterable<string>): string[] => {
     const out: string[] = [];
@@ -112,6 +177,7 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
   };
 
   const codingMatches = (system: string, code: string): string[] => {
+    if (code.length > MAX_CODE_LENGTH) return [];
     const key = systemKey(system);
     const norm = normaliseCode(key, code);
     if (!norm) return [];
@@ -159,18 +225,22 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
 
   const joinedKey = (cc: Record<string, unknown>): string | undefined => {
     const codings = Array.isArray(cc.coding) ? cc.coding : [];
-    const parts: string[] = [typeof cc.text === 'string' ? cc.text : ''];
+    const text = typeof cc.text === 'string' ? cc.text : '';
+    // Free text can be long: such concepts are matched afresh rather than kept.
+    let length = text.length;
+    if (length > MAX_KEY_LENGTH || codings.length > MAX_CODINGS) return undefined;
+    const parts: string[] = [text];
     for (const coding of codings) {
       if (!isRecord(coding)) return undefined;
       const { system, code, display } = coding;
       if ((system !== undefined && typeof system !== 'string') || (code !== undefined && typeof code !== 'string') || (display !== undefined && typeof display !== 'string')) {
         return undefined;
       }
+      length += (system?.length ?? 0) + (code?.length ?? 0) + (display?.length ?? 0) + 3;
+      if (length > MAX_KEY_LENGTH) return undefined;
       parts.push(`${system ?? ''}\u0001${code ?? ''}\u0001${display ?? ''}`);
     }
-    const key = parts.join('\u0002');
-    // Free text can be long: such concepts are matched afresh rather than kept.
-    return key.length <= MAX_KEY_LENGTH ? key : undefined;
+    return parts.join('\u0002');
   };
 
   const remember = (found: string[]): readonly string[] => {
@@ -203,7 +273,8 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
     const codedSystems = new Set<string>();
     if (typeof cc.text === 'string') texts.push(cc.text);
     const codings = Array.isArray(cc.coding) ? cc.coding : [];
-    for (const coding of codings) {
+    for (let i = 0; i < codings.length && i < MAX_CODINGS; i++) {
+      const coding: unknown = codings[i];
       if (!isRecord(coding)) continue;
       if (typeof coding.display === 'string') texts.push(coding.display);
       if (typeof coding.system !== 'string' || typeof coding.code !== 'string') continue;
@@ -211,7 +282,8 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
       for (const id of codingMatches(coding.system, coding.code)) if (!found.includes(id)) found.push(id);
     }
     for (const text of texts) {
-      for (const id of textMatches(normaliseText(text), textTerms)) {
+      const bounded = text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+      for (const id of textMatches(normaliseText(bounded), drugNames)) {
         const ownSystems = drugSystems.get(id);
         const codedForThisDrug = ownSystems !== undefined && [...ownSystems].some((s) => codedSystems.has(s));
         if (!codedForThisDrug && !found.includes(id)) found.push(id);

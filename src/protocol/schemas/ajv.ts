@@ -87,3 +87,13 @@ export function findEmptyValues(body: unknown, allowedEmpty: ReadonlySet<string>
   }
   return errors;
 }
+
+/**
+ * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (not
+ * encodable as UTF-8). Checked wherever client text is stored, so such text is a 400, never a 503.
+ */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+}
+// Constant work per character (the lookarounds look one unit either side).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

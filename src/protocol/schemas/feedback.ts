@@ -1,4 +1,4 @@
-import { ajv, describeErrors, result } from './ajv.js';
+import { ajv, describeErrors, isStorableText, result } from './ajv.js';
 import type { ValidationResult } from './ajv.js';
 
 // Feedback bodies (CDS Hooks 2.0 §Feedback, cds-hooks-conformance.md §4, checks F01-F05).
@@ -7,7 +7,9 @@ import type { ValidationResult } from './ajv.js';
 // - Epic's `overrideReasons`, as one override-reason object or an array of them;
 // - any additional properties on an item (EHR extensions).
 
-const MAX_ITEMS = 100;
+// Feedback is stored for good (until FEEDBACK_RETENTION_DAYS): sizes are those of real EHR feedback,
+// so a body of the largest allowed items stays small (FEEDBACK_BODY_LIMIT_BYTES caps the whole).
+const MAX_ITEMS = 20;
 const nonEmpty = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
 const overrideReason = {
@@ -16,9 +18,9 @@ const overrideReason = {
     reason: {
       type: 'object',
       required: ['code', 'system'],
-      properties: { code: nonEmpty, system: nonEmpty, display: { type: 'string', maxLength: 1000 } },
+      properties: { code: nonEmpty, system: nonEmpty, display: { type: 'string', maxLength: 500 } },
     },
-    userComment: { type: 'string', maxLength: 4000 },
+    userComment: { type: 'string', maxLength: 2000 },
   },
   // cds-fb-3: an override reason says something.
   anyOf: [
@@ -64,6 +66,10 @@ export function validateFeedback(body: unknown): ValidationResult {
   const errors: string[] = [];
   (body as unknown as FeedbackBody).feedback.forEach((item, i) => {
     if (Number.isNaN(Date.parse(item.outcomeTimestamp))) errors.push(`/feedback/${i}/outcomeTimestamp must be a representable date-time`);
+    // What is stored of the item (normaliseFeedbackItem) must be text the database accepts.
+    const stored = normaliseFeedbackItem(item);
+    const texts = [stored.card, ...stored.acceptedSuggestions, stored.userComment, stored.overrideReason?.code, stored.overrideReason?.system, stored.overrideReason?.display];
+    if (texts.some((t) => t !== undefined && !isStorableText(t))) errors.push(`/feedback/${i} must not contain NUL characters or lone surrogates`);
   });
   return result(errors);
 }

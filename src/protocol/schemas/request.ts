@@ -4,8 +4,8 @@ import type { ValidationResult } from './ajv.js';
 
 // Hook request bodies (CDS Hooks 2.0 §Calling a CDS Service, hook tables of the CDS Hooks Library
 // 1.0.1). Decisions where the spec leaves room (see cds-hooks-conformance.md §7):
-// - hookInstance: any non-empty string up to 200 chars. The spec asks for a UUID but real clients
-//   vary and nothing here depends on its form (B28: 200 or 400 both allowed; we accept).
+// - hookInstance: a UUID, as CDS Hooks 2.0 says (a 400 otherwise). It is stored in the audit, and a
+//   free string let one request carry text the database refuses (issue 13).
 // - token_type: `Bearer` in any letter case (RFC 6749 §5.1 makes token types case-insensitive);
 //   we always send `Bearer` ourselves. Anything else (e.g. `MAC`) is a 400 (B19).
 // - fhirServer: absolute http(s) URL. Whether plain http is allowed is a deployment decision,
@@ -119,7 +119,7 @@ function requestSchema(hook: HookName): SchemaObject {
     required: ['hook', 'hookInstance', 'context'],
     properties: {
       hook: { type: 'string', const: hook },
-      hookInstance: { type: 'string', minLength: 1, maxLength: 200 },
+      hookInstance: { type: 'string', format: 'uuid' },
       fhirServer: { type: 'string', maxLength: 2048, format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+' },
       fhirAuthorization,
       context: contextByHook[hook],

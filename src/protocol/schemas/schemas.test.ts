@@ -238,14 +238,14 @@ describe('hook requests: bad input', () => {
     expectInvalid(validateHookRequest('order-select', body), '/hook must be equal to constant');
   });
 
-  test('B07 missing hookInstance; B28 any non-empty string up to 200 chars is accepted', () => {
+  test('B07 missing hookInstance; B28 hookInstance must be a UUID (CDS Hooks 2.0; issue 13 item 2)', () => {
     const missing = patientView();
     delete missing.hookInstance;
     expectInvalid(validateHookRequest('patient-view', missing), "must have required property 'hookInstance'");
-    const notUuid = patientView();
-    notUuid.hookInstance = 'not-a-uuid';
-    expectOk(validateHookRequest('patient-view', notUuid));
-    for (const bad of ['', 'x'.repeat(201), 17]) {
+    const upper = patientView();
+    upper.hookInstance = 'D1577C69-DFBE-44AD-BA6D-3E05E953B2EA';
+    expectOk(validateHookRequest('patient-view', upper));
+    for (const bad of ['', 'not-a-uuid', '\ud800', 'd1577c69-dfbe-44ad-ba6d-3e05e953b2e\u0000', 'x'.repeat(201), 17]) {
       const body = patientView();
       body.hookInstance = bad;
       expectInvalid(validateHookRequest('patient-view', body), '/hookInstance');
@@ -395,7 +395,7 @@ describe('hook requests: bad input', () => {
     expect(performance.now() - started).toBeLessThan(500);
     expect(typeof r.ok).toBe('boolean');
     // And as parsed JSON text, the way it arrives over HTTP.
-    const text = `{"hook":"patient-view","hookInstance":"x","context":{"userId":"Practitioner/1","patientId":"p","deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    const text = `{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"userId":"Practitioner/1","patientId":"p","deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
     const parsed: unknown = JSON.parse(text);
     expect(typeof validateHookRequest('patient-view', parsed).ok).toBe('boolean');
   });

@@ -1,5 +1,5 @@
 import type { EvaluationContext, Finding, PatientSnapshot, Rule, UsedValue } from '../../types.js';
-import { isoDate, utcDay } from '../support/time.js';
+import { isoDate, clinicalDay } from '../support/time.js';
 import { antiMyelomaExposures, inResponseScope, therapyStart } from '../response/context.js';
 import { exposures, progressionEvents } from '../response/refractory-60-days.js';
 import { previousTransplants } from './relapse-hmas-eligibility.js';
@@ -26,7 +26,7 @@ export const MISSING_THERAPY_START = 'induction-start';
 
 /** Induction cycle (1-based) of a day counted from the first dose, by calendar days. */
 export function cycleOf(start: Date, at: Date): number {
-  const days = utcDay(at) - utcDay(start);
+  const days = clinicalDay(at) - clinicalDay(start);
   return days < 0 ? 0 : Math.floor(days / CYCLE_DAYS) + 1;
 }
 
@@ -63,7 +63,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   const progression = inInduction[0];
   if (!progression) return [];
   // Once a new drug has been started after the progression, the induction has been switched.
-  const switched = exposures(snapshot, ctx.now).some((x) => x.first !== undefined && utcDay(x.first) > utcDay(progression.date));
+  const switched = exposures(snapshot, ctx.now).some((x) => x.first !== undefined && clinicalDay(x.first) > clinicalDay(progression.date));
   if (switched) return [];
 
   const cycle = cycleOf(start, progression.date);
