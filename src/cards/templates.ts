@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { Ajv } from 'ajv';
 import type { SchemaObject } from 'ajv';
 import type { FindingOutcome, Indicator, Locale } from '../clinical/types.js';
@@ -65,6 +65,8 @@ export interface CardTemplate {
   labels?: Record<string, LocalizedText>;
   suggestions?: Record<string, SuggestionTemplate>;
   overrideReasons?: OverrideReasonTemplate[];
+  /** Folder the file sits in (`cards/<area>/`): the clinical area, which groups cards on the sidebar. */
+  area?: string;
 }
 
 export interface SourceDocument {
@@ -323,6 +325,8 @@ export function loadCardTemplates(
     }
     const template = data as CardTemplate;
     checkTemplate(template, file, documents, problems);
+    const folder = dirname(file);
+    if (folder !== '.') template.area = folder.split(sep)[0];
     rules.set(template.ruleId, template);
   }
 
