@@ -12,7 +12,7 @@ import type {
 import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
 import type { Terminology } from '../clinical/terminology/concepts.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
-import { itemKey as itemKeyOf, planCards, planCodes, suggestionItem, topicCode, type CardGroup, type MergedPlan, type MergeOptions } from './merge.js';
+import { itemKey as itemKeyOf, planCards, planCodes, suggestionItem, topicCode, type CardGroup, type CardPlan, type MergedPlan, type MergeOptions } from './merge.js';
 
 // Findings -> CDS Hooks cards. No clinical logic here: the rule decided, the card file words it.
 // Output follows CDS Hooks 2.0 to the letter: summary < 140 characters, no null / "" / [] / {},
@@ -547,6 +547,11 @@ function renderMerged(plan: MergedPlan, opts: RenderOptions): Card {
   const reasons = uniqueBy(renderers.flatMap(({ r }) => r.overrideReasons()), (c) => c.code);
   if (reasons.length > 0) card.overrideReasons = reasons;
   return card;
+}
+
+/** The cards `renderCards` would show with `merge`, before wording (for the signal budget test). */
+export function planSidebar(findings: Finding[], templates: CardTemplates, merge: MergeOptions): CardPlan[] {
+  return planCards(groupFindings(findings, templates), merge);
 }
 
 /**
