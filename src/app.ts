@@ -11,7 +11,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { AuditWriter } from './storage/audit-writer.js';
 import { createInvokeHandler } from './protocol/invoke.js';
 import { createFeedbackHandler } from './protocol/feedback.js';
-import { createSourcesHandler, type SlugFn } from './protocol/sources.js';
+import { createSourcesHandler, type PageAnchor, type SlugFn } from './protocol/sources.js';
 import { sendError } from './protocol/errors.js';
 import { jsonBody } from './protocol/json-body.js';
 
@@ -35,6 +35,8 @@ export interface AppDeps {
   /** Seed sections cited by the card templates, per source document (for /sources anchors). */
   citedSections: Map<string, string[]>;
   slug: SlugFn;
+  /** Anchors of the /sources pages (one per cited section and printing). */
+  citedAnchors: Map<string, PageAnchor[]>;
 }
 
 /** The express app: middleware order and routes, nothing else. */
@@ -87,7 +89,7 @@ export function createApp(deps: AppDeps) {
   app.get('/cds-services', (_req, res) => {
     res.json(discovery);
   });
-  const sources = createSourcesHandler(deps.citedSections, deps.slug);
+  const sources = createSourcesHandler(deps.citedAnchors);
   app.get('/sources', sources);
   app.get('/sources/:doc', sources);
 

@@ -4,7 +4,7 @@ import { createApp, type AppDeps } from './app.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
 import { allRules } from './clinical/rules/index.js';
-import { citedSections, loadCardTemplates } from './cards/templates.js';
+import { citedAnchors, citedSections, loadCardTemplates } from './cards/templates.js';
 import { sectionSlug } from './cards/render.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
@@ -76,6 +76,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     clock: opts.clock ?? (() => new Date()),
     citedSections: sectionsByDocument,
     slug: sectionSlug,
+    citedAnchors: citedAnchors(templates),
   };
   const app = createApp(deps);
   return {

@@ -11,6 +11,7 @@ import type {
 } from '../clinical/types.js';
 import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
 import type { Terminology } from '../clinical/terminology/concepts.js';
+import { sectionSlug } from './anchors.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
 import { itemKey as itemKeyOf, planCards, planCodes, suggestionItem, topicCode, type CardGroup, type CardPlan, type MergedPlan, type MergeOptions } from './merge.js';
 
@@ -78,18 +79,7 @@ const MIN_SHORTENED_VALUE = 16;
 /** Shown for a placeholder the finding did not fill; tests make sure no template needs it. */
 const UNFILLED = '?';
 
-/** Anchor of a seed section: lowercase ASCII, æ→ae ø→o å→a, other accents dropped, runs of anything else → '-'. */
-export function sectionSlug(section: string): string {
-  return section
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/å/g, 'a')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+export { sectionSlug } from './anchors.js';
 
 /** At most two decimals, no trailing zeros, decimal comma in Norwegian; no grouping (lab values). */
 export function formatNumber(value: number, locale: Locale): string {
@@ -325,7 +315,7 @@ class CardRenderer {
     const doc = this.opts.templates.documents[citation.document]?.short[this.locale] ?? citation.document;
     return {
       label: `${doc}: ${citation.section}`,
-      url: `${base}/${encodeURIComponent(citation.document)}#${sectionSlug(citation.section)}`,
+      url: `${base}/${encodeURIComponent(citation.document)}#${citation.anchor ?? sectionSlug(citation.section)}`,
       topic,
     };
   }

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import type { SchemaObject } from 'ajv';
 import type { FindingOutcome, Indicator, Locale } from '../clinical/types.js';
 import { fromRoot } from '../paths.js';
+import { citationAnchor, type CitationAnchor } from './anchors.js';
 import type { ActionType, FhirResourceJson } from './types.js';
 
 // Card texts are data (cards/<rule id>.json, format in cards/README.md) so that clinicians can
@@ -21,6 +22,10 @@ export interface Citation {
   section: string;
   /** Verbatim seed text; several fragments are joined with " … ". */
   quote: string;
+  /** Set at load: the anchor that opens the section holding the quote (src/cards/anchors.ts). */
+  anchor?: string;
+  /** Set at load: the seed line the anchor sits on. */
+  line?: number;
 }
 
 export interface VariantTemplate {
@@ -70,6 +75,8 @@ export interface CardTemplate {
 }
 
 export interface SourceDocument {
+  /** Seed file in sources/. */
+  file?: string;
   short: LocalizedText;
   title?: LocalizedText;
 }
@@ -330,6 +337,24 @@ export function loadCardTemplates(
     rules.set(template.ruleId, template);
   }
 
+  const seeds = new Map<string, string>();
+  for (const t of rules.values()) {
+    const c = t.citation;
+    const file = c ? documents[c.document]?.file : undefined;
+    if (!c || !file) continue;
+    if (!seeds.has(file)) {
+      try {
+        seeds.set(file, readFileSync(join(dirname(sourceIndexPath), file), 'utf8'));
+      } catch (err) {
+        problems.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+        seeds.set(file, '');
+      }
+    }
+    const anchor = citationAnchor(seeds.get(file) ?? '', c.section, c.quote);
+    if (!anchor) problems.push(`${t.ruleId}: section "${c.section}" is not a line of ${file}`);
+    else Object.assign(c, { anchor: anchor.id, line: anchor.line });
+  }
+
   if (problems.length > 0) {
     throw new Error(`Invalid card templates (${problems.length} problem(s)):\n- ${problems.join('\n- ')}`);
   }
@@ -342,7 +367,20 @@ export function ruleTitle(templates: CardTemplates, ruleId: string, locale: Loca
   return templates.get(ruleId)?.title[locale] ?? ruleId;
 }
 
-/** Sections cited per document, for the anchors of the /sources pages. */
+/** Anchors per document (one per cited section and printing), for the /sources pages. */
+export function citedAnchors(templates: CardTemplates): Map<string, CitationAnchor[]> {
+  const out = new Map<string, CitationAnchor[]>();
+  for (const t of templates.all()) {
+    const c = t.citation;
+    if (!c?.anchor || c.line === undefined) continue;
+    const list = out.get(c.document) ?? [];
+    if (!list.some((a) => a.id === c.anchor)) list.push({ id: c.anchor, line: c.line });
+    out.set(c.document, list);
+  }
+  return out;
+}
+
+/** Sections cited per document. */
 export function citedSections(templates: CardTemplates): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const t of templates.all()) {
