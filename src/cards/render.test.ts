@@ -262,7 +262,8 @@ describe('renderCards', () => {
           expect.objectContaining({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '73645' }),
         ]),
       );
-      expect(mr.medicationCodeableConcept.text).toBe('Valaciklovir 250 mg');
+      // An English card creates an English resource text (issue 12 §2).
+      expect(mr.medicationCodeableConcept.text).toBe('Valaciclovir 250 mg');
       const dosage = mr.dosageInstruction[0];
       expect(dosage?.text).toBeTruthy();
       expect(dosage?.timing.repeat).toEqual({ frequency: 2, period: 1, periodUnit: 'd' });

@@ -9,7 +9,7 @@ import type {
   SuggestionRequest,
   UsedValue,
 } from '../clinical/types.js';
-import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
+import { isLocalizedResourceText, type CardTemplate, type CardTemplates, type LocalizedText, type OutcomeTemplate } from './templates.js';
 import type { Terminology } from '../clinical/terminology/concepts.js';
 import { sectionSlug } from './anchors.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
@@ -326,6 +326,7 @@ class CardRenderer {
       return value.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_m, name: string) => params[name] ?? UNFILLED);
     }
     if (Array.isArray(value)) return value.map((v) => this.fillResource(v, params));
+    if (isLocalizedResourceText(value)) return this.fillResource(value[this.locale], params);
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k] = this.fillResource(v, params);

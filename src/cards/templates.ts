@@ -221,6 +221,13 @@ function checkLocalized(text: LocalizedText, where: string, problems: string[]):
   if (nb !== en) problems.push(`${where}: nb and en use different placeholders ({${nb}} vs {${en}})`);
 }
 
+/** A string of a suggested resource given in both languages (`{ "nb": …, "en": … }`). */
+export function isLocalizedResourceText(value: unknown): value is LocalizedText {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort();
+  return keys.length === 2 && keys[0] === 'en' && keys[1] === 'nb' && Object.values(value).every((v) => typeof v === 'string');
+}
+
 /** Resource templates must already be conformant JSON: no null, "", [] or {} anywhere. */
 function checkResource(value: unknown, where: string, problems: string[]): void {
   if (value === null) problems.push(`${where}: null`);
@@ -230,6 +237,10 @@ function checkResource(value: unknown, where: string, problems: string[]): void 
   } else if (Array.isArray(value)) {
     if (value.length === 0) problems.push(`${where}: empty array`);
     value.forEach((v, i) => checkResource(v, `${where}[${i}]`, problems));
+  } else if (isLocalizedResourceText(value)) {
+    // A text of the created resource in both languages: the card's language is filled in.
+    checkLocalized(value, where, problems);
+    if (value.nb === '' || value.en === '') problems.push(`${where}: empty string`);
   } else if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) problems.push(`${where}: empty object`);
