@@ -106,6 +106,55 @@ export function truncateSummary(text: string, max: number = MAX_SUMMARY_LENGTH):
   return out.trimEnd() + '…';
 }
 
+const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻' };
+
+/**
+ * A UCUM code as people write it in a card (issue 12 §3): `umol/L` → `µmol/L`,
+ * `mL/min/{1.73_m2}` → `mL/min/1.73 m²`, `10*9/L` → `×10⁹/L`, `mg/(24.h)` → `mg/24 h`, `[IU]/mL` → `IU/mL`.
+ */
+export function displayUnit(ucum: string): string {
+  return ucum
+    .replace(/\{1\.73_m2\}/g, '1.73 m²')
+    .replace(/\{([^}]*)\}/g, '')
+    .replace(/\((\d+)\.h\)/g, '$1 h')
+    .replace(/\[([A-Za-z]+)\]/g, '$1')
+    .replace(/10\*(-?\d+)/g, (_m, exp: string) => `×10${[...exp].map((c) => SUPERSCRIPT[c] ?? c).join('')}`)
+    .replace(/(^|[/.(])u(?=(g|mol|L|kat|m)\b)/g, '$1µ')
+    .replace(/m2\b/g, 'm²')
+    .trim();
+}
+
+/**
+ * Shortens a value for the summary without cutting a name: a list ("A, B, C") loses whole items
+ * from its end ("A, B +1"); a single value loses whole words ("Zoledronsyre 4 mg…").
+ */
+export function shortenWhole(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const items = value.split(', ');
+  if (items.length > 1) {
+    for (let n = items.length - 1; n >= 1; n--) {
+      const text = `${items.slice(0, n).join(', ')} +${items.length - n}`;
+      if (text.length <= max) return text;
+    }
+    return `${shortenWhole(items[0] as string, max - ` +${items.length - 1}`.length)} +${items.length - 1}`;
+  }
+  return truncateAtWord(value, max);
+}
+
+/** Like truncateSummary, but at a word boundary when there is one. */
+export function truncateAtWord(text: string, max: number = MAX_SUMMARY_LENGTH): string {
+  if (text.length <= max) return text;
+  const cut = truncateSummary(text, max);
+  const head = cut.slice(0, -1);
+  const space = head.lastIndexOf(' ');
+  return space > 0 && text[head.length] !== ' ' ? `${head.slice(0, space).replace(/[\s,;:]+$/, '')}…` : cut;
+}
+
+/** A datum named inside a sentence: "missing serum M-protein", not "missing Serum M-protein" (acronyms kept). */
+export function inSentence(name: string): string {
+  return /^[A-ZÆØÅ][a-zæøå]/.test(name) ? name.charAt(0).toLocaleLowerCase() + name.slice(1) : name;
+}
+
 /** Data from the record (drug names, displays) must not turn into markdown or HTML in the detail. */
 function escapeMarkdown(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]<>|~#]/g, '\\$&');
@@ -221,7 +270,7 @@ class CardRenderer {
   }
 
   private missingList(): string {
-    return this.finding.missing.map((m) => this.label(m)).join(', ');
+    return this.finding.missing.map((m) => inSentence(this.label(m))).join(', ');
   }
 
   /** Fills `{name}` from the finding params (numbers in the card locale) and `{missing}`. */
@@ -261,10 +310,10 @@ class CardRenderer {
     for (const p of shortenable) {
       if (text.length <= MAX_SUMMARY_LENGTH) break;
       const target = Math.max(MIN_SHORTENED_VALUE, p.value.length - (text.length - MAX_SUMMARY_LENGTH));
-      overrides[p.name] = truncateSummary(p.value, target);
+      overrides[p.name] = shortenWhole(p.value, target);
       text = clean(this.fill(template, false, overrides));
     }
-    return truncateSummary(text);
+    return truncateAtWord(text);
   }
 
   private valueLine(v: UsedValue): string {
@@ -273,7 +322,8 @@ class CardRenderer {
     const date = v.date ? formatDate(v.date) : undefined;
     if (date) notes.push(date);
     if (v.source) notes.push(escapeMarkdown(v.source.id ? `${v.source.resourceType}/${v.source.id}` : v.source.resourceType));
-    const unit = v.unit ? ` ${escapeMarkdown(v.unit)}` : '';
+    const shown = v.unit ? displayUnit(v.unit) : '';
+    const unit = shown ? ` ${escapeMarkdown(shown)}` : '';
     return `- ${escapeMarkdown(this.label(v.concept))}: ${value}${unit}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
   }
 
@@ -473,7 +523,7 @@ function renderMerged(plan: MergedPlan, opts: RenderOptions): Card {
     for (const key of plan.asks) {
       const owner = renderers.find(({ finding }) => finding.missing.some((m) => itemKeyOf(m) === key));
       const id = owner?.finding.missing.find((m) => itemKeyOf(m) === key) ?? key;
-      names.push(label(`item:${key}`) ?? (owner ? owner.r.labelOf(id) : key));
+      names.push(label(`item:${key}`) ?? inSentence(owner ? owner.r.labelOf(id) : key));
     }
     const more = label('more') ?? '+{count}';
     summary = fillText(frame, { items: joinWhole(names, ', ', budget, (n) => fillText(more, { count: n })) });
