@@ -60,7 +60,7 @@ describe('patient-view signal budget (all fixture patients, all rules)', () => {
     expect(charts.reduce((n, c) => n + c.findings.length, 0)).toBeGreaterThan(200);
   });
 
-  it(`median <= ${BUDGET.medianCards} cards per chart, none above ${BUDGET.maxCards}, "not evaluable"-only cards <= ${BUDGET.notEvaluableShare * 100} %`, () => {
+  it('median <= 3 cards per chart, none above 6, "not evaluable"-only cards <= 20 %', () => {
     const f = figures();
     // Shown on failure and kept in README "Signal".
     expect({ ...f, over: charts.filter((c) => c.cards.length > BUDGET.maxCards).map((c) => c.id) }).toEqual({ ...f, over: [] });
