@@ -208,7 +208,7 @@ describe('renderCards', () => {
             code: { coding: [{ system: 'http://loinc.org', code: '1751-7' }], text: DISPLAYS['lab:albumin']?.[locale] },
           },
         ]);
-        expect(card.suggestions?.[0]?.label).toBe(locale === 'nb' ? 'Bestill S-beta-2-mikroglobulin' : 'Order Serum beta-2-microglobulin');
+        expect(card.suggestions?.[0]?.label).toBe(locale === 'nb' ? 'Bestill S-beta-2-mikroglobulin' : 'Order serum beta-2-microglobulin');
         expect(card.suggestions?.[0]?.actions?.[0]?.type).toBe('create');
       }
     });

@@ -410,7 +410,9 @@ class CardRenderer {
       action.resource = resource;
     }
 
-    const suggestion: Suggestion = { label: this.text(st.label, false, extra), uuid: randomUUID() };
+    // "Order serum albumin": a datum inside the label is named as in running text.
+    const labelExtra = extra.conceptDisplay ? { ...extra, conceptDisplay: inSentence(extra.conceptDisplay) } : extra;
+    const suggestion: Suggestion = { label: this.text(st.label, false, labelExtra), uuid: randomUUID() };
     if (st.isRecommended !== undefined) suggestion.isRecommended = st.isRecommended;
     suggestion.actions = [action];
     return suggestion;

@@ -349,7 +349,7 @@ describe('workup-level', () => {
     expect(full.en[0]?.suggestions?.map((s) => s.label)).toEqual([
       'Order low-dose whole-body CT',
       'Order HBsAg',
-      'Order Anti-HBc',
+      'Order anti-HBc',
       'Order HCV antibody',
       'Order HIV Ag/Ab',
       'Order FISH and TP53 mutation analysis',
