@@ -13,7 +13,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { AuditWriter } from './storage/audit-writer.js';
 import { createInvokeHandler } from './protocol/invoke.js';
 import { createFeedbackHandler } from './protocol/feedback.js';
-import { createSourcesHandler, type SlugFn } from './protocol/sources.js';
+import { createSourcesHandler, type PageAnchor, type SlugFn } from './protocol/sources.js';
 import { sendError } from './protocol/errors.js';
 import { jsonBody } from './protocol/json-body.js';
 import { createWebRouter } from './web/routes.js';
@@ -43,6 +43,8 @@ export interface AppDeps {
   slug: SlugFn;
   /** FHIR base of the demo server (synthetic patients) the page offers; undefined when it is off. */
   demoFhirBaseUrl?: string;
+  /** Anchors of the /sources pages (one per cited section and printing). */
+  citedAnchors: Map<string, PageAnchor[]>;
 }
 
 /** The express app: middleware order and routes, nothing else. */
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps) {
   app.get('/cds-services', (_req, res) => {
     res.json(discovery);
   });
-  const sources = createSourcesHandler(deps.citedSections, deps.slug);
+  const sources = createSourcesHandler(deps.citedAnchors);
   app.get('/sources', sources);
   app.get('/sources/:doc', sources);
   // The page for people (card preview, response plot, rule catalogue) at `/`.

@@ -6,7 +6,7 @@ import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
 import { setClinicalTimeZone } from './clinical/day.js';
 import { allRules } from './clinical/rules/index.js';
-import { citedSections, loadCardTemplates } from './cards/templates.js';
+import { citedAnchors, citedSections, loadCardTemplates } from './cards/templates.js';
 import { sectionSlug } from './cards/render.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
@@ -108,6 +108,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     citedSections: sectionsByDocument,
     slug: sectionSlug,
     ...(demoBase ? { demoFhirBaseUrl: demoBase } : {}),
+    citedAnchors: citedAnchors(templates),
   };
   const app = createApp(deps);
   const retention = startRetention(storage, config, logger, opts.purgeIntervalMs !== undefined ? { intervalMs: opts.purgeIntervalMs } : {});

@@ -70,10 +70,14 @@ describe('health, readiness, metrics, sources', () => {
   });
 
   test('every cited seed section resolves to an anchor in the served source', async () => {
-    for (const [doc, sections] of stack.runtime.deps.citedSections) {
+    for (const [doc, anchors] of stack.runtime.deps.citedAnchors) {
       const res = await request(stack.app).get(`/sources/${doc}`);
       expect(res.status).toBe(200);
-      for (const section of sections) expect(res.text).toContain(`id="${stack.runtime.deps.slug(section)}"`);
+      for (const anchor of anchors) expect(res.text).toContain(`id="${anchor.id}"`);
+    }
+    for (const [doc, sections] of stack.runtime.deps.citedSections) {
+      const ids = (stack.runtime.deps.citedAnchors.get(doc) ?? []).map((a) => a.id);
+      for (const section of sections) expect(ids.some((id) => id.startsWith(stack.runtime.deps.slug(section)))).toBe(true);
     }
     expect((await request(stack.app).get('/sources/999')).status).toBe(404);
   });

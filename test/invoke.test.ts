@@ -32,13 +32,15 @@ async function call(id: string, body: unknown, headers: Record<string, string> =
   return res;
 }
 
-type CardLike = { summary: string; indicator: string; source: { topic?: { code: string } }; suggestions?: unknown[] };
-const topics = (body: { cards: CardLike[] }) => body.cards.map((c) => c.source.topic?.code).sort();
+type CardLike = { summary: string; detail?: string; indicator: string; source: { topic?: { code: string } }; suggestions?: unknown[]; extension?: Record<string, unknown> };
+/** The rule codes a card stands for: its topic, or every rule of a merged card (contract item 9). */
+const codesOf = (c: CardLike): (string | undefined)[] => (c.extension?.['urn:heme-cds:rules'] as string[] | undefined) ?? [c.source.topic?.code];
+const topics = (body: { cards: CardLike[] }) => body.cards.flatMap(codesOf).sort();
 
 // Every fixture patient with full prefetch and with FHIR fallback: test/scenarios.test.ts.
 describe('patient-view cards', () => {
   const card = (body: { cards: CardLike[] }, code: string) => {
-    const found = body.cards.find((c) => c.source.topic?.code === code);
+    const found = body.cards.find((c) => codesOf(c).includes(code));
     if (!found) throw new Error(`no ${code} card`);
     return found as CardLike & { source: { url: string } };
   };
@@ -47,10 +49,10 @@ describe('patient-view cards', () => {
     const body = hookBody('patient-view', 'pat-new-myeloma', { fhirServer: fhir.baseUrl });
     const nb = await call('heme-patient-view', body);
     expect(card(nb.body, 'stage-iss').summary).toMatch(/ISS II\b/);
-    expect(card(nb.body, 'stage-iss').summary).toMatch(/4,2/);
+    expect(card(nb.body, 'stage-iss').detail).toMatch(/4,2/);
     const en = await call('heme-patient-view', { ...body, hookInstance: crypto.randomUUID() }, { 'Accept-Language': 'en-GB,en;q=0.9' });
     expect(card(en.body, 'stage-iss').summary).toMatch(/ISS II\b/);
-    expect(card(en.body, 'stage-iss').summary).toMatch(/4\.2/);
+    expect(card(en.body, 'stage-iss').detail).toMatch(/4\.2/);
     expect(card(en.body, 'stage-iss').source.url).toMatch(/^http:\/\/cds\.test\/sources\/003#/);
   });
 

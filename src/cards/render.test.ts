@@ -11,7 +11,7 @@ import {
   medication,
   snapshot,
 } from '../clinical/rules/support/snapshot-factory.test-support.js';
-import { createDisplayOf, formatDate, formatNumber, renderCards, sectionSlug, truncateSummary, type RenderOptions } from './render.js';
+import { createDisplayOf, displayUnit, formatDate, formatNumber, inSentence, renderCards, sectionSlug, shortenWhole, truncateSummary, type RenderOptions } from './render.js';
 import { loadCardTemplates } from './templates.js';
 import type { Card } from './types.js';
 
@@ -186,7 +186,8 @@ describe('renderCards', () => {
         const card = single(renderCards(stageIss.evaluate(issSnapshot(), context('patient-view')), options(locale)));
         expect(card.source.topic?.code).toBe('stage-iss.not-evaluable');
         expect(card.indicator).toBe('info');
-        const names = [DISPLAYS['lab:b2m']?.[locale], DISPLAYS['lab:albumin']?.[locale]].join(', ');
+        // Named inside a sentence: lower-case first letter (acronyms kept).
+        const names = [DISPLAYS['lab:b2m']?.[locale], DISPLAYS['lab:albumin']?.[locale]].map((n) => inSentence(n ?? '')).join(', ');
         expect(card.summary).toBe(locale === 'nb' ? `Kan ikke vurdere ISS-stadium: mangler ${names}` : `Cannot evaluate ISS stage: missing ${names}`);
         expect(card.detail).toContain(locale === 'nb' ? `**Mangler:** ${names}` : `**Missing:** ${names}`);
         expect(card.selectionBehavior).toBe('any');
@@ -207,7 +208,7 @@ describe('renderCards', () => {
             code: { coding: [{ system: 'http://loinc.org', code: '1751-7' }], text: DISPLAYS['lab:albumin']?.[locale] },
           },
         ]);
-        expect(card.suggestions?.[0]?.label).toBe(locale === 'nb' ? 'Bestill S-beta-2-mikroglobulin' : 'Order Serum beta-2-microglobulin');
+        expect(card.suggestions?.[0]?.label).toBe(locale === 'nb' ? 'Bestill S-beta-2-mikroglobulin' : 'Order serum beta-2-microglobulin');
         expect(card.suggestions?.[0]?.actions?.[0]?.type).toBe('create');
       }
     });
@@ -262,7 +263,8 @@ describe('renderCards', () => {
           expect.objectContaining({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '73645' }),
         ]),
       );
-      expect(mr.medicationCodeableConcept.text).toBe('Valaciklovir 250 mg');
+      // An English card creates an English resource text (issue 12 §2).
+      expect(mr.medicationCodeableConcept.text).toBe('Valaciclovir 250 mg');
       const dosage = mr.dosageInstruction[0];
       expect(dosage?.text).toBeTruthy();
       expect(dosage?.timing.repeat).toEqual({ frequency: 2, period: 1, periodUnit: 'd' });
@@ -361,7 +363,7 @@ describe('renderCards', () => {
         ],
       };
       const card = single(renderCards([base, other], options('en')));
-      expect(card.summary).toBe('Cannot evaluate ISS stage: missing Serum beta-2-microglobulin, Serum albumin');
+      expect(card.summary).toBe('Cannot evaluate ISS stage: missing serum beta-2-microglobulin, serum albumin');
       expect(card.suggestions?.map((s) => s.actions?.[0]?.resource?.code)).toEqual([
         { coding: [{ system: 'http://loinc.org', code: '1952-1' }], text: 'Serum beta-2-microglobulin' },
         { coding: [{ system: 'http://loinc.org', code: '1751-7' }], text: 'Serum albumin' },
@@ -488,7 +490,40 @@ describe('formatting helpers', () => {
     const card = single(renderCards([f], options('en')));
     expect(card.summary.length).toBeLessThan(140);
     expect(card.summary.startsWith('Cannot evaluate ISS stage: missing lab:test-0, lab:test-1')).toBe(true);
-    expect(card.summary.endsWith('…')).toBe(true);
+    // Whole items are left out and counted: no datum is cut in the middle.
+    expect(card.summary).toMatch(/, lab:test-\d+ \+\d+$/);
+  });
+});
+
+describe('text as people read it (issue 12 §3)', () => {
+  it('writes units as people write them, not as UCUM codes', () => {
+    expect(displayUnit('umol/L')).toBe('µmol/L');
+    expect(displayUnit('mL/min/{1.73_m2}')).toBe('mL/min/1.73 m²');
+    expect(displayUnit('10*9/L')).toBe('×10⁹/L');
+    expect(displayUnit('10*6/L')).toBe('×10⁶/L');
+    expect(displayUnit('mg/(24.h)')).toBe('mg/24 h');
+    expect(displayUnit('[IU]/mL')).toBe('IU/mL');
+    expect(displayUnit('ug/L')).toBe('µg/L');
+    expect(displayUnit('mg/m2')).toBe('mg/m²');
+    expect(displayUnit('g/L')).toBe('g/L');
+    expect(displayUnit('mmol/L')).toBe('mmol/L');
+  });
+
+  it('never cuts a drug name: lists lose whole items, single values whole words', () => {
+    const drugs = 'Daratumumab, Lenalidomid, Bortezomib, Karfilzomib, Pomalidomid';
+    const short = shortenWhole(drugs, 30);
+    expect(short).toBe('Daratumumab, Lenalidomid +3');
+    for (const name of short.replace(/ \+\d+$/, '').split(', ')) expect(drugs.split(', ')).toContain(name);
+    expect(shortenWhole('Zoledronsyre 4 mg/100 ml infusjonsvæske', 20)).toBe('Zoledronsyre 4…');
+    expect(shortenWhole('Daratumumab', 40)).toBe('Daratumumab');
+  });
+
+  it('names a datum inside a sentence without a capital, and keeps acronyms', () => {
+    expect(inSentence('Vaksine')).toBe('vaksine');
+    expect(inSentence('Serum M-protein')).toBe('serum M-protein');
+    expect(inSentence('HBsAg')).toBe('HBsAg');
+    expect(inSentence('NT-proBNP')).toBe('NT-proBNP');
+    expect(inSentence('eGFR')).toBe('eGFR');
   });
 });
 

@@ -1,9 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { Ajv } from 'ajv';
 import type { SchemaObject } from 'ajv';
 import type { FindingOutcome, Indicator, Locale } from '../clinical/types.js';
 import { fromRoot } from '../paths.js';
+import { citationAnchor, type CitationAnchor } from './anchors.js';
 import type { ActionType, FhirResourceJson } from './types.js';
 
 // Card texts are data (cards/<rule id>.json, format in cards/README.md) so that clinicians can
@@ -21,6 +22,10 @@ export interface Citation {
   section: string;
   /** Verbatim seed text; several fragments are joined with " … ". */
   quote: string;
+  /** Set at load: the anchor that opens the section holding the quote (src/cards/anchors.ts). */
+  anchor?: string;
+  /** Set at load: the seed line the anchor sits on. */
+  line?: number;
 }
 
 export interface VariantTemplate {
@@ -65,9 +70,13 @@ export interface CardTemplate {
   labels?: Record<string, LocalizedText>;
   suggestions?: Record<string, SuggestionTemplate>;
   overrideReasons?: OverrideReasonTemplate[];
+  /** Folder the file sits in (`cards/<area>/`): the clinical area, which groups cards on the sidebar. */
+  area?: string;
 }
 
 export interface SourceDocument {
+  /** Seed file in sources/. */
+  file?: string;
   short: LocalizedText;
   title?: LocalizedText;
 }
@@ -212,6 +221,13 @@ function checkLocalized(text: LocalizedText, where: string, problems: string[]):
   if (nb !== en) problems.push(`${where}: nb and en use different placeholders ({${nb}} vs {${en}})`);
 }
 
+/** A string of a suggested resource given in both languages (`{ "nb": …, "en": … }`). */
+export function isLocalizedResourceText(value: unknown): value is LocalizedText {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort();
+  return keys.length === 2 && keys[0] === 'en' && keys[1] === 'nb' && Object.values(value).every((v) => typeof v === 'string');
+}
+
 /** Resource templates must already be conformant JSON: no null, "", [] or {} anywhere. */
 function checkResource(value: unknown, where: string, problems: string[]): void {
   if (value === null) problems.push(`${where}: null`);
@@ -221,6 +237,10 @@ function checkResource(value: unknown, where: string, problems: string[]): void 
   } else if (Array.isArray(value)) {
     if (value.length === 0) problems.push(`${where}: empty array`);
     value.forEach((v, i) => checkResource(v, `${where}[${i}]`, problems));
+  } else if (isLocalizedResourceText(value)) {
+    // A text of the created resource in both languages: the card's language is filled in.
+    checkLocalized(value, where, problems);
+    if (value.nb === '' || value.en === '') problems.push(`${where}: empty string`);
   } else if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) problems.push(`${where}: empty object`);
@@ -323,7 +343,27 @@ export function loadCardTemplates(
     }
     const template = data as CardTemplate;
     checkTemplate(template, file, documents, problems);
+    const folder = dirname(file);
+    if (folder !== '.') template.area = folder.split(sep)[0];
     rules.set(template.ruleId, template);
+  }
+
+  const seeds = new Map<string, string>();
+  for (const t of rules.values()) {
+    const c = t.citation;
+    const file = c ? documents[c.document]?.file : undefined;
+    if (!c || !file) continue;
+    if (!seeds.has(file)) {
+      try {
+        seeds.set(file, readFileSync(join(dirname(sourceIndexPath), file), 'utf8'));
+      } catch (err) {
+        problems.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+        seeds.set(file, '');
+      }
+    }
+    const anchor = citationAnchor(seeds.get(file) ?? '', c.section, c.quote);
+    if (!anchor) problems.push(`${t.ruleId}: section "${c.section}" is not a line of ${file}`);
+    else Object.assign(c, { anchor: anchor.id, line: anchor.line });
   }
 
   if (problems.length > 0) {
@@ -338,7 +378,20 @@ export function ruleTitle(templates: CardTemplates, ruleId: string, locale: Loca
   return templates.get(ruleId)?.title[locale] ?? ruleId;
 }
 
-/** Sections cited per document, for the anchors of the /sources pages. */
+/** Anchors per document (one per cited section and printing), for the /sources pages. */
+export function citedAnchors(templates: CardTemplates): Map<string, CitationAnchor[]> {
+  const out = new Map<string, CitationAnchor[]>();
+  for (const t of templates.all()) {
+    const c = t.citation;
+    if (!c?.anchor || c.line === undefined) continue;
+    const list = out.get(c.document) ?? [];
+    if (!list.some((a) => a.id === c.anchor)) list.push({ id: c.anchor, line: c.line });
+    out.set(c.document, list);
+  }
+  return out;
+}
+
+/** Sections cited per document. */
 export function citedSections(templates: CardTemplates): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const t of templates.all()) {

@@ -63,6 +63,8 @@ export interface Card {
   selectionBehavior?: SelectionBehavior;
   overrideReasons?: Coding[];
   links?: Link[];
+  /** `urn:heme-cds:rules`: every rule code a merged card stands for (contract item 9). */
+  extension?: Record<string, unknown>;
 }
 
 export interface CdsResponse {

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Finding, Locale } from '../clinical/types.js';
 import { buildSnapshot } from '../clinical/snapshot/build.js';
 import { runRules } from '../clinical/engine.js';
+import { baselineState } from '../clinical/baseline.js';
 import { createDisplayOf, renderCards } from '../cards/render.js';
 import type { Card } from '../cards/types.js';
 import { FhirCircuitBreakers } from './circuit-breakers.js';
@@ -140,6 +141,8 @@ export function createInvokeHandler(deps: AppDeps) {
     t = mark('snapshot', t);
 
     const { findings, skipped } = runRules(service.rules, snapshot, { now: receivedAt, hook: service.hook });
+    // The patient-view sidebar merges info cards (contract item 9); order hooks show each card alone.
+    const merge = service.hook === 'patient-view' ? { baselineClosed: baselineState(snapshot, receivedAt) !== 'open' } : undefined;
     t = mark('rules', t);
 
     const locale = pickLocale(req.get('accept-language'), config.locale);
@@ -167,6 +170,7 @@ export function createInvokeHandler(deps: AppDeps) {
       patientId,
       sourceBaseUrl: `${config.publicBaseUrl}/sources`,
       displayOf,
+      ...(merge ? { merge } : {}),
     });
     mark('render', t);
     durations.total = Math.round((performance.now() - started) * 100) / 100;

@@ -14,23 +14,21 @@ interface SourceDoc {
 
 export type SlugFn = (section: string) => string;
 
+/** Where an anchor goes: its id and the seed line (see src/cards/anchors.ts). */
+export interface PageAnchor {
+  id: string;
+  line: number;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-function normalise(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-/** Renders one seed as HTML with an anchor at the first line of every cited section. */
-export function renderSourcePage(doc: SourceDoc, text: string, sections: string[], slug: SlugFn): string {
+/** Renders one seed as HTML with an anchor at the heading line of every cited section. */
+export function renderSourcePage(doc: SourceDoc, text: string, placed: PageAnchor[]): string {
   const lines = text.split(/\r?\n/);
   const anchors = new Map<number, string[]>();
-  for (const section of sections) {
-    const wanted = normalise(section);
-    const idx = lines.findIndex((l) => normalise(l).includes(wanted));
-    if (idx >= 0) anchors.set(idx, [...(anchors.get(idx) ?? []), slug(section)]);
-  }
+  for (const a of placed) anchors.set(a.line, [...(anchors.get(a.line) ?? []), a.id]);
   const body = lines
     .map((line, i) => {
       const ids = anchors.get(i);
@@ -50,12 +48,12 @@ export function loadSourceIndex(): Record<string, SourceDoc> {
   return JSON.parse(readFileSync(fromRoot('sources', 'index.json'), 'utf8')) as Record<string, SourceDoc>;
 }
 
-export function createSourcesHandler(sectionsByDoc: Map<string, string[]>, slug: SlugFn) {
+export function createSourcesHandler(anchorsByDoc: Map<string, PageAnchor[]>) {
   const index = loadSourceIndex();
   const pages = new Map<string, string>();
   for (const [id, doc] of Object.entries(index)) {
     const text = readFileSync(fromRoot('sources', doc.file), 'utf8');
-    pages.set(id, renderSourcePage(doc, text, sectionsByDoc.get(id) ?? [], slug));
+    pages.set(id, renderSourcePage(doc, text, anchorsByDoc.get(id) ?? []));
   }
   // The index is where cards that cite no seed (service messages such as service.data-unavailable)
   // point their source.url: every card links somewhere a clinician can read what it rests on.

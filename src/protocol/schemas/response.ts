@@ -172,6 +172,18 @@ const hemeResponse = {
             },
           },
           selectionBehavior: { type: 'string' },
+          // Contract item 9: a merged card lists every rule code it stands for.
+          extension: {
+            type: 'object',
+            properties: {
+              'urn:heme-cds:rules': {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'string', pattern: '^[a-z0-9]+([.-][a-z0-9]+)*$' },
+              },
+            },
+          },
         },
         if: { required: ['suggestions'], properties: { suggestions: {} } },
         then: { properties: { selectionBehavior: { const: 'any' } } },

@@ -725,6 +725,16 @@ describe('heme-cds house rules', () => {
     expectOk(validateHemeResponse({ cards: [] }));
   });
 
+  test('a merged card lists the rule codes it stands for in urn:heme-cds:rules (contract item 9)', () => {
+    const merged = response(hemeCard());
+    firstCard(merged).extension = { 'urn:heme-cds:rules': ['stage-iss', 'stage-riss.not-evaluable'] };
+    expectOk(validateHemeResponse(merged));
+    firstCard(merged).extension = { 'urn:heme-cds:rules': [] };
+    expectInvalid(validateHemeResponse(merged), '/cards/0/extension/urn:heme-cds:rules');
+    firstCard(merged).extension = { 'urn:heme-cds:rules': ['Stage ISS'] };
+    expectInvalid(validateHemeResponse(merged), '/cards/0/extension/urn:heme-cds:rules/0');
+  });
+
   test('spec violations are reported too', () => {
     const body = response(hemeCard());
     firstCard(body).indicator = 'hard-stop';

@@ -30,7 +30,7 @@ describe('classify-active-myeloma', () => {
     const f = run([hbLab(9.9), lab('lab:mprotein', 20, 'g/L', DX)]);
     expect(f[0]).toMatchObject({ outcome: 'not-evaluable', variant: 'default', missing: ['lab:bmpc'] });
     expect(f[0]?.suggestions).toEqual([{ template: 'order-lab', params: { concept: 'lab:bmpc', loinc: '11118-7' } }]);
-    expect(renderBoth(f, 'patient-view').en[0]?.summary).toBe('Possible active myeloma (A): missing Bone-marrow plasma cells');
+    expect(renderBoth(f, 'patient-view').en[0]?.summary).toBe('Possible active myeloma (A): missing bone-marrow plasma cells');
   });
 
   it('never "not active": Hb 10 with BMPC 30 % and imaging missing is not an active-myeloma card but the smouldering one', () => {

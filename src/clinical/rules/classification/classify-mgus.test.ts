@@ -36,7 +36,7 @@ describe('classify-mgus', () => {
   it('no marrow examination -> not-evaluable (low-risk work-up cannot be established: isotype not in the record)', () => {
     const f = run([...normal, lab('lab:mprotein', 8, 'g/L', DX)]);
     expect(f[0]).toMatchObject({ outcome: 'not-evaluable', missing: ['lab:bmpc'] });
-    expect(renderBoth(f, 'patient-view').en[0]?.summary).toBe('Cannot evaluate MGUS: missing Bone-marrow plasma cells');
+    expect(renderBoth(f, 'patient-view').en[0]?.summary).toBe('Cannot evaluate MGUS: missing bone-marrow plasma cells');
   });
 
   it('M-protein in g/dL (buildSnapshot): 2.99 g/dL is MGUS, 3.0 g/dL is not', () => {

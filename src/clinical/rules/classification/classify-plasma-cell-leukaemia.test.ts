@@ -32,7 +32,7 @@ describe('classify-plasma-cell-leukaemia', () => {
     const secondary = run(labs, { medications: [medication(DRUGS.bortezomib, { status: 'completed' })] });
     expect(secondary[0]?.variant).toBe('secondary');
     const { en } = renderBoth([...primary], 'patient-view');
-    expect(en[0]?.summary).toBe('Primary plasma cell leukaemia: 12 % circulating plasma cells, untreated; aggressive, see PCL first line');
+    expect(en[0]?.summary).toBe('Primary plasma cell leukaemia: 12 % circulating plasma cells, untreated; first line anti-CD38+KRd, tandem HMAS, double maintenance');
   });
 
   it('medication list unavailable -> still warns, without primary/secondary', () => {

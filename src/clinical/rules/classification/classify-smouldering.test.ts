@@ -43,7 +43,7 @@ describe('classify-smouldering', () => {
     const { en } = renderBoth([fired, ...ne], 'patient-view');
     expect(en.map((c) => c.summary)).toEqual([
       'Smouldering myeloma criteria met (M ≥30 g/L, urine M ≥500 mg/24h or BMPC 10–59 %; no MDE, no AL)',
-      'Smouldering vs active myeloma cannot be separated: missing Low-dose CT/X-ray (lytic lesions), Whole-body MRI (focal lesions)',
+      'Smouldering vs active myeloma cannot be separated: missing low-dose CT/X-ray (lytic lesions), whole-body MRI (focal lesions)',
     ]);
   });
 

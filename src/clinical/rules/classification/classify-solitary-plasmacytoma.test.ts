@@ -43,7 +43,7 @@ describe('classify-solitary-plasmacytoma', () => {
     const f = classifySolitaryPlasmacytoma.evaluate(snap, context('patient-view'));
     expect(f[0]).toMatchObject({ outcome: 'not-evaluable', variant: 'default' });
     expect(f[0]?.missing.slice(0, 2)).toEqual(['obs:further-lesions-ct', 'obs:further-lesions-mri']);
-    expect(renderBoth(f, 'patient-view').en[0]?.summary).toMatch(/^Solitary plasmacytoma cannot be confirmed: missing Skeletal CT/);
+    expect(renderBoth(f, 'patient-view').en[0]?.summary).toMatch(/^Solitary plasmacytoma cannot be confirmed: missing skeletal CT/);
   });
 
   it('coded staging CT and MRI with no lesion besides the plasmacytoma confirm it; a further lesion does not', () => {

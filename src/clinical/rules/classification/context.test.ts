@@ -69,7 +69,7 @@ describe('classification fixtures (fixtures/README.md "Cards the catalogue expec
     expect(f.missing).toEqual(['obs:lowdose-ct-lesions', 'obs:wb-mri-lesions']);
     expect(f.suggestions).toEqual([{ template: 'order-wb-mri' }]);
     const { en } = renderBoth([f], 'patient-view');
-    expect(en[0]?.summary).toBe('Smouldering vs active myeloma cannot be separated: missing Low-dose CT/X-ray (lytic lesions), Whole-body MRI (focal lesions)');
+    expect(en[0]?.summary).toBe('Smouldering vs active myeloma cannot be separated: missing low-dose CT/X-ray (lytic lesions), whole-body MRI (focal lesions)');
     expect(en[0]?.suggestions?.[0]?.label).toBe('Order whole-body MRI');
   });
 

@@ -114,7 +114,7 @@ describe('pcd-al-amyloid-screen', () => {
 
   it('renders in both languages', () => {
     const cards = renderBoth(run(all().filter((v) => v.concept === 'lab:alp')), 'patient-view');
-    expect(cards.en[0]?.summary).toBe('Screen for concurrent AL amyloidosis: NT-proBNP, INR, Urine albumin missing or older than 12 months');
+    expect(cards.en[0]?.summary).toBe('Screen for concurrent AL amyloidosis: NT-proBNP, INR, urine albumin missing or older than 12 months');
     expect(cards.nb[0]?.summary).toMatch(/^Screening for samtidig AL-amyloidose: NT-proBNP, INR, .+ mangler eller er eldre enn 12 måneder$/);
     expect(cards.en[0]?.suggestions).toHaveLength(3);
     expect(cards.en[0]?.indicator).toBe('info');

@@ -222,7 +222,7 @@ describe('followup-smm-plasmacytoma', () => {
     const rising = [...stable.slice(0, -1), lab('lab:mprotein', 30, 'g/L', daysFrom(NOW, -10))];
     const old = condition('cond:smouldering-myeloma', { onset: dx });
     const cases: [Finding[], string][] = [
-      [run({}), 'Follow-up: imaging interval not determinable — missing Whole-body MRI (focal lesions)'],
+      [run({}), 'Follow-up: imaging interval not determinable — missing whole-body MRI (focal lesions)'],
       [run({ conditions: [condition('cond:extramedullary-plasmacytoma')], procedures: [treated] }), 'Extramedullary plasmacytoma (FDG-PET/CT yearly for 5 years, labs 3-monthly): due FDG-PET/CT'],
       [run({ conditions: [condition('cond:solitary-plasmacytoma-bone')], procedures: [treated], labs: [] }), 'Solitary bone plasmacytoma (WB-MRI yearly for 5 years, labs 3-monthly): due blood and urine tests, whole-body MRI'],
       [run({ obs: [lesion()] }), 'Smouldering myeloma, one MRI lesion (MRI/CT alternating q6m, labs 3-monthly): due whole-body MRI'],

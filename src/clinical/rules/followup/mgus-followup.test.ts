@@ -118,7 +118,7 @@ describe('mgus-followup', () => {
     const ne = run(snapshot({ conditions: [condition('cond:mgus', { id: 'x' })] }), '2027-05-15T00:00:00Z');
     const { nb, en } = renderBoth([...fired, ...ne], 'patient-view');
     expect(en.map((c) => c.summary)).toEqual(
-      expect.arrayContaining(['MGUS follow-up due since 2027-03-30: 8 of 8 tests missing', 'Cannot schedule MGUS follow-up: missing diagnosis date, Serum M-protein']),
+      expect.arrayContaining(['MGUS follow-up due since 2027-03-30: 8 of 8 tests missing', 'Cannot schedule MGUS follow-up: missing diagnosis date, serum M-protein']),
     );
     expect(nb.map((c) => c.summary)).toContain('MGUS-kontroll forfalt 2027-03-30: 8 av 8 prøver mangler');
     expect(en.find((c) => c.summary.startsWith('MGUS follow-up'))?.suggestions).toHaveLength(9);

@@ -134,7 +134,7 @@ describe('cmv-hbv-screening', () => {
       [snapshot({ codedObservations: serology(NEG, POS, [cmvNeg()]), draftOrders: [tecDraft()] }), 'order-sign', 'Before Teklistamab: anti-HBc positive, give HBV prophylaxis or monitor HBV DNA'],
       [snapshot({ codedObservations: serology(NEG, NEG), draftOrders: [tecDraft()] }), 'order-select', 'Before Teklistamab: CMV DNA missing (last 7 days)'],
       [snapshot({ codedObservations: serology(NEG, NEG, [coded('obs:cmv-dna', [POS], daysFrom(NOW, -1))]), draftOrders: [tecDraft()] }), 'order-sign', 'Before Teklistamab: CMV DNA detected, monitor CMV DNA'],
-      [snapshot({ draftOrders: [draftOrder(CILTACEL)] }), 'order-sign', 'Before Carvykti: HBV status unknown (missing HBsAg, Anti-HBc)'],
+      [snapshot({ draftOrders: [draftOrder(CILTACEL)] }), 'order-sign', 'Before Carvykti: HBV status unknown (missing HBsAg, anti-HBc)'],
       [snapshot({ medications: [medication(TECLISTAMAB), medication(DEX, { date: daysFrom(NOW, -5) })] }), 'patient-view', 'Deksametason for 5 days (>3) with CAR-T/bispecific: take CMV DNA'],
     ];
     for (const [s, hook, summary] of cases) {

@@ -130,7 +130,7 @@ describe('bispecific-vaccination-timing', () => {
     expect(draft.nb[0]?.suggestions?.[0]?.label).toBe('Utsett vaksinen (fjern bestillingen)');
 
     const unknown = renderBoth(run(snapshot({ draftOrders: [tec] })), 'order-sign');
-    expect(unknown.en[0]?.summary).toBe('Teklistamab: vaccination status unknown (missing Vaccine) — check before the start');
+    expect(unknown.en[0]?.summary).toBe('Teklistamab: vaccination status unknown (missing vaccine) — check before the start');
     expect(unknown.nb[0]?.source.topic?.code).toBe('bispecific-vaccination-timing.not-evaluable');
   });
 });

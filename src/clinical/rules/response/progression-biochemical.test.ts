@@ -184,6 +184,6 @@ describe('progression-biochemical', () => {
       expect(en[0]?.indicator).toBe('warning');
     }
     const { en } = renderBoth(run(snap([serum(30, LATER)])), 'patient-view');
-    expect(en[0]?.summary).toBe('Cannot evaluate progression: only one value of Serum M-protein');
+    expect(en[0]?.summary).toBe('Cannot evaluate progression: only one value of serum M-protein');
   });
 });

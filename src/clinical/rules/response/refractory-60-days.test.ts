@@ -135,7 +135,7 @@ describe('refractory-60-days', () => {
     const cases: [PatientSnapshot, string][] = [
       [snap({ administrations: lenCourse(), codedObservations: codedByConcept(progression('2026-07-01')) }), 'Refractory to: Lenalidomid'],
       [snap({ administrations: lenCourse(), codedObservations: codedByConcept(progression('2026-09-01')) }), 'Not refractory: exposed to Lenalidomid'],
-      [snap({ medications: [stopped], codedObservations: codedByConcept(progression('2026-07-01')) }), 'Cannot evaluate refractoriness: last dose unknown for Bortezomib'],
+      [snap({ medications: [stopped], codedObservations: codedByConcept(progression('2026-07-01')) }), 'Cannot evaluate refractoriness: last dose unknown for bortezomib'],
       [snap({ medications: [stopped], administrations: lenCourse(), codedObservations: codedByConcept(progression('2026-07-01')) }), 'Refractory to: Lenalidomid'],
     ];
     for (const [s, text] of cases) {

@@ -241,6 +241,6 @@ describe('response-category', () => {
     }
     const { en } = renderBoth(run(snap([serum(20, BEFORE), serum(0, LATER), bmpc(2, LATER)])), 'patient-view');
     expect(en[0]?.suggestions?.map((x) => x.label)).toEqual(['Order serum immunofixation', 'Order urine immunofixation']);
-    expect(en[0]?.detail).toContain('Serum immunofixation');
+    expect(en[0]?.detail).toContain('serum immunofixation');
   });
 });

@@ -225,7 +225,7 @@ describe('stage-riss', () => {
         [run([b2m(6), ld(300)]), 'Myeloma R-ISS III (seed 5-year overall survival 40%)', 'Myelomatose R-ISS III (5 års overlevelse 40 % ifølge handlingsprogrammet)'],
         [run([b2m(6), ld(100)]), 'Cannot evaluate R-ISS stage: II or III — missing del(17p), t(4;14), t(14;16)', 'Kan ikke vurdere R-ISS-stadium: II eller III — mangler del(17p), t(4;14), t(14;16)'],
         [run([b2m(3), albumin(40), ld(100, null)], allAbsent()), 'Cannot evaluate R-ISS stage: I or II — missing LD upper reference limit', 'Kan ikke vurdere R-ISS-stadium: I eller II — mangler øvre referansegrense for LD'],
-        [run([]), 'Cannot evaluate R-ISS stage: ISS unknown — missing β2-microglobulin, Albumin, LD, del(17p), t(4;14), t(14;16)', 'Kan ikke vurdere R-ISS-stadium: ISS ukjent — mangler β2-mikroglobulin, Albumin, LD, del(17p), t(4;14), t(14;16)'],
+        [run([]), 'Cannot evaluate R-ISS stage: ISS unknown — missing β2-microglobulin, albumin, LD, del(17p), t(4;14), t(14;16)', 'Kan ikke vurdere R-ISS-stadium: ISS ukjent — mangler β2-mikroglobulin, albumin, LD, del(17p), t(4;14), t(14;16)'],
       ];
       for (const [findings, en, nb] of cases) {
         const cards = renderBoth(findings, 'patient-view');

@@ -339,7 +339,7 @@ describe('workup-level', () => {
         'patient-view',
         'Work-up level: full per national algorithm; outstanding: low-dose CT, HBV serology, HCV serology, HIV serology, FISH, TP53, biobanking',
       ],
-      [run({ labs: [m(4)] }), 'patient-view', 'Cannot evaluate work-up level: missing Free kappa light chain, Free lambda light chain'],
+      [run({ labs: [m(4)] }), 'patient-view', 'Cannot evaluate work-up level: missing free kappa light chain, free lambda light chain'],
       [
         run({ ...lowRisk(), extra: { draftOrders: [draftProcedure('proc:lowdose-ct', { display: 'CT myelomatose' })] } }, 'order-select'),
         'order-select',
@@ -357,7 +357,7 @@ describe('workup-level', () => {
     expect(full.en[0]?.suggestions?.map((s) => s.label)).toEqual([
       'Order low-dose whole-body CT',
       'Order HBsAg',
-      'Order Anti-HBc',
+      'Order anti-HBc',
       'Order HCV antibody',
       'Order HIV Ag/Ab',
       'Order FISH and TP53 mutation analysis',
