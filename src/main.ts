@@ -111,13 +111,14 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     });
     const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
     idleSweep.unref();
-    server.close(async () => {
+    const finish = async () => {
       clearInterval(idleSweep);
       await runtime.close();
       await demo?.close();
       logger.info({ event: 'shutdown.done' }, 'stopped');
       process.exit(0);
-    });
+    };
+    server.close(() => void finish());
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 15_000).unref();
   };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { decideAuth, type Config } from './config.js';
-import { createApp, type AppDeps } from './app.js';
+import { createApp } from './app.js';
+import type { AppDeps } from './app-deps.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
 import { allRules } from './clinical/rules/index.js';

@@ -24,7 +24,7 @@ afterAll(async () => {
 async function post(body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; body: { issue: { diagnostics: string }[] } }> {
   const res = await fetch(url, { method: 'POST', headers, body });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as { issue: { diagnostics: string }[] } };
 }
 const feedback = (card: string) =>
   JSON.stringify({ feedback: [{ card, outcome: 'overridden', outcomeTimestamp: '2026-11-22T10:00:00Z', overrideReason: { userComment: 'β2M ≥ 5,5 mg/L, æøå' } }] });

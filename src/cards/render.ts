@@ -10,7 +10,7 @@ import type {
   UsedValue,
 } from '../clinical/types.js';
 import type { CardTemplate, CardTemplates, LocalizedText, OutcomeTemplate } from './templates.js';
-import type { Terminology } from '../clinical/terminology/concepts.js';
+import type { Terminology } from '../clinical/terminology/types.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
 
 // Findings -> CDS Hooks cards. No clinical logic here: the rule decided, the card file words it.

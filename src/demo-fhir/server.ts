@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { getStatus, isOk, isResourceType } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { FhirRequest } from '@medplum/fhir-router';
-import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { buildCapabilityStatement } from './capability.js';
 import { ensureFhirDefinitionsIndexed } from './definitions.js';
 import { loadFixtureBundles } from './fixtures.js';
@@ -293,7 +293,7 @@ async function loadBundles(ctx: Pick<ServerContext, 'router' | 'repo'>, bundles:
     entries.forEach((entry, entryIndex) => {
       const status = entry.response?.status ?? '';
       if (!status.startsWith('2')) {
-        const detail = (entry.response?.outcome as OperationOutcome | undefined)?.issue?.[0]?.details?.text;
+        const detail = entry.response?.outcome?.issue?.[0]?.details?.text;
         throw new Error(`Fixture bundle ${index} entry ${entryIndex} failed (${status}): ${detail ?? 'unknown error'}`);
       }
     });

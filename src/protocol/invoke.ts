@@ -9,7 +9,7 @@ import { FhirCircuitBreakers } from './circuit-breakers.js';
 import { validateHookRequest } from './schemas/index.js';
 import { PreconditionFailed, resolvePrefetch, type HookRequestData } from './prefetch.js';
 import { sendError } from './errors.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps, CallLocals } from '../app-deps.js';
 import type { ServiceDefinition } from '../services.js';
 
 /** Share of the deadline kept for building the snapshot, running rules and rendering. */
@@ -53,7 +53,7 @@ export function createInvokeHandler(deps: AppDeps) {
   const breakers = new FhirCircuitBreakers();
   const displayOf = createDisplayOf(templates, terminology);
 
-  return async function invoke(req: Request, res: Response): Promise<void> {
+  return async function invoke(req: Request, res: Response<unknown, CallLocals>): Promise<void> {
     const started = performance.now();
     const receivedAt = deps.clock();
     const service = byId.get(String(req.params.id)) as ServiceDefinition;
@@ -171,7 +171,7 @@ export function createInvokeHandler(deps: AppDeps) {
         serviceId: service.id,
         hook: service.hook,
         hookInstance,
-        ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss as string } : {}),
+        ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss } : {}),
         patientPseudonym: pseudonymise(deps.pseudonymSecret, patientId),
         cards: returned.map((c) => ({
           uuid: c.uuid ?? '',

@@ -41,7 +41,7 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
     }
     try {
       // Each decoding above has already dropped one leading byte order mark; a second is content.
-      req.body = JSON.parse(text);
+      req.body = JSON.parse(text) as unknown;
     } catch {
       // The parser's message may quote the body: never passed on.
       sendError(res, 400, 'malformed JSON');

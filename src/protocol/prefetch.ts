@@ -135,12 +135,12 @@ function classifyClientValue(domain: DataDomain, value: unknown, patientId: stri
   if (value.resourceType === 'OperationOutcome') return { kind: 'missing' };
   if (domain === 'patient') {
     // Never use a Patient that is not the one in context (a client bug must not give cards about someone else).
-    const candidates = value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+    const candidates = value.resourceType === 'Bundle' ? bundleEntries(value) : [value];
     const match = candidates.find((r) => r.resourceType === 'Patient' && r.id === patientId);
     return match ? { kind: 'data', value: match } : { kind: 'missing' };
   }
   if (value.resourceType === 'Bundle') {
-    if (onlyOperationOutcomes(value as Bundle)) return { kind: 'missing' };
+    if (onlyOperationOutcomes(value)) return { kind: 'missing' };
     return { kind: 'data', value };
   }
   return RESOURCE_TYPE_BY_DOMAIN[domain].includes(value.resourceType) ? { kind: 'data', value } : { kind: 'missing' };
@@ -241,7 +241,8 @@ class FetchBudget {
     const chunks: Uint8Array[] = [];
     let size = 0;
     if (res.body) {
-      const reader = res.body.getReader();
+      // Node's fetch types its body stream loosely; the bytes are Uint8Array chunks.
+      const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
@@ -270,14 +271,14 @@ class FetchBudget {
     if (!first) return undefined;
     if (first.resourceType === 'OperationOutcome') return isErrorOutcome(first) ? undefined : [];
     if (first.resourceType !== 'Bundle') return [first];
-    const resources = bundleEntries(first as Bundle);
-    let page = first as Bundle;
+    const resources = bundleEntries(first);
+    let page = first;
     for (let i = 1; i < (this.opts.maxPages ?? 5); i++) {
       const next = nextLink(page);
       if (!next) break;
       const more = await this.get(next);
       if (!more || more.resourceType !== 'Bundle') break;
-      page = more as Bundle;
+      page = more;
       resources.push(...bundleEntries(page));
     }
     return resources;
@@ -285,7 +286,7 @@ class FetchBudget {
 }
 
 function resourcesFrom(value: Resource): Resource[] {
-  return value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+  return value.resourceType === 'Bundle' ? bundleEntries(value) : [value];
 }
 
 function medicationRefs(resources: Resource[]): string[] {
@@ -331,7 +332,7 @@ export async function resolvePrefetch(
     const wanted = RESOURCE_TYPE_BY_DOMAIN[domain];
     const kept: Resource[] = [];
     for (const r of list) {
-      if (r.resourceType === 'Medication') medications.push(r as Medication);
+      if (r.resourceType === 'Medication') medications.push(r);
       else if (wanted.includes(r.resourceType)) kept.push(r);
     }
     if (domain === 'patient') {
@@ -387,7 +388,7 @@ export async function resolvePrefetch(
     const wanted = medicationRefs(referencing).filter((id) => !known.has(id));
     if (wanted.length > 0) {
       const found = await budget.search(`Medication?_id=${wanted.map(encodeURIComponent).join(',')}`);
-      if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r as Medication);
+      if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r);
     }
   }
 
@@ -416,7 +417,7 @@ export function extractDraftOrders(draftOrders: unknown): { orders: Resource[]; 
   if (!isObject(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
   for (const e of draftOrders.entry) {
     if (!isObject(e) || !isResource(e.resource)) continue;
-    if (e.resource.resourceType === 'Medication') bundled.push(e.resource as Medication);
+    if (e.resource.resourceType === 'Medication') bundled.push(e.resource);
     else orders.push(e.resource);
   }
   return { orders, bundled };

@@ -1,6 +1,6 @@
 import { openPglite, EmbeddedDatabaseError, PgliteThreadExecutor } from './pglite.js';
 import { SqlStorage } from './sql-storage.js';
-import type { Executor } from './sql-storage.js';
+import type { Executor } from './executor.js';
 
 // The embedded database's thread (pglite.ts): what the rest of the service relies on, shown through
 // the same Executor interface it uses. The storage behaviour itself is in storage.test.ts.

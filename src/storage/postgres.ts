@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Executor, Queryable, QueryResult } from './sql-storage.js';
+import type { Executor, Queryable, QueryResult } from './executor.js';
 
 export interface PostgresOptions {
   databaseUrl: string;

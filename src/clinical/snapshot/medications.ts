@@ -2,7 +2,7 @@
 // -> MedicationEntry. The medication may be a CodeableConcept or a reference to a contained, bundled
 // or prefetched Medication; an unresolved reference falls back to its display text.
 import type { MedicationEntry, MedicationSource } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { convertUnit } from '../units.js';
 import { conceptText, firstDate, isRecord, periodEnd, periodStart, readQuantity, records, str, type Json } from './fhir.js';
 

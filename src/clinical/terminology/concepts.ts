@@ -5,58 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fromRoot } from '../../paths.js';
-import { buildTerminology } from './matcher.js';
-
-export type ConceptKind = 'lab' | 'observation' | 'drug' | 'class' | 'condition' | 'procedure' | 'answer' | 'fish';
-
-export interface ConceptCode {
-  /** Alias key of `systems` (e.g. `atc`), or a full system URI that belongs to no alias group. */
-  system: string;
-  code: string;
-  /** The code also matches its sub-codes (ICD-10 `E85` matches `E85.81`). */
-  prefix?: boolean;
-}
-
-export interface ConceptDef {
-  id: string;
-  kind: ConceptKind;
-  display: { nb: string; en: string };
-  codes: ConceptCode[];
-  /** INN and synonyms for the text fallback (drugs only). */
-  text?: string[];
-  /** Class concept ids a drug belongs to. */
-  classes?: string[];
-  /** Canonical UCUM unit values of this concept are converted to. */
-  canonicalUnit?: string;
-  /** g/mol, for molar <-> mass conversion (only where rules.md B.1 gives one). */
-  molecularWeight?: number;
-  note?: string;
-}
-
-export interface TerminologyData {
-  /** Alias key -> system URIs; the first URI is the one used when we write codes. */
-  systems: Record<string, string[]>;
-  concepts: Record<string, ConceptDef>;
-}
-
-export interface Terminology {
-  concept(id: string): ConceptDef | undefined;
-  /** Display text in the locale; the concept id itself for an unknown concept. */
-  display(id: string, locale: 'nb' | 'en'): string;
-  /**
-   * Concept ids matched by a FHIR CodeableConcept (any version), including the classes of matched
-   * drugs. Every coding is checked. The text fallback (case-insensitive whole-word INN/synonym in
-   * `text` or a coding's `display`) applies to drug concepts only, and to a drug only when no coding
-   * is in a system that drug has codes in (an ATC-coded order is judged by its ATC code alone).
-   * The list is shared between calls (memoised per concept) and frozen: copy it to change it.
-   */
-  matchCodeableConcept(cc: unknown): readonly string[];
-  /** Concept ids (with drug classes) matched by one coding. */
-  matchCoding(system: string | undefined, code: string | undefined): string[];
-  /** Codes of a concept with full system URIs (first URI of the alias group). */
-  codesFor(conceptId: string): { system: string; code: string }[];
-  conceptsOfKind(kind: ConceptKind): string[];
-}
+import { buildTerminology, normaliseSystemUri } from './matcher.js';
+import type { ConceptCode, ConceptDef, ConceptKind, Terminology, TerminologyData } from './types.js';
 
 /** A.0.8: Conditions that put a patient in the myeloma rules' scope. */
 export const MYELOMA_SCOPE_CONCEPTS: readonly string[] = [
@@ -199,11 +149,6 @@ interface SiteConcept {
 interface SiteData {
   systems?: Record<string, string[]>;
   concepts: Record<string, SiteConcept>;
-}
-
-/** Senders differ in trailing slashes and surrounding blanks; nothing else is normalised. */
-export function normaliseSystemUri(uri: string): string {
-  return uri.trim().replace(/\/+$/, '');
 }
 
 function isUri(system: string): boolean {

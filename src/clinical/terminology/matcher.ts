@@ -1,8 +1,12 @@
 // Lookup indexes over validated terminology data, built once. Matching is tolerant of what clients
 // send: any FHIR version's CodeableConcept, every coding (never only coding[0]), system aliases,
 // ICD-10 with or without the dot, and a text fallback for medications that arrive without codes.
-import type { ConceptDef, ConceptKind, Terminology, TerminologyData } from './concepts.js';
-import { normaliseSystemUri } from './concepts.js';
+import type { ConceptDef, ConceptKind, Terminology, TerminologyData } from './types.js';
+
+/** Senders differ in trailing slashes and surrounding blanks; nothing else is normalised. */
+export function normaliseSystemUri(uri: string): string {
+  return uri.trim().replace(/\/+$/, '');
+}
 
 /** ICD-10 codes are compared without dots and case; ATC codes without case. */
 function normaliseCode(systemKey: string, code: string): string {
@@ -86,7 +90,7 @@ export function buildTerminology(data: TerminologyData): Terminology {
       const norm = normaliseCode(key, code.code);
       if (code.prefix) {
         let bySystem = prefixes.get(key);
-        if (!bySystem) prefixes.set(key, (bySystem = new Map()));
+        if (!bySystem) prefixes.set(key, (bySystem = new Map<string, string[]>()));
         push(bySystem, norm, def.id);
       } else {
         push(exact, `${key}|${norm}`, def.id);
@@ -150,9 +154,9 @@ export function buildTerminology(data: TerminologyData): Terminology {
     if (known) return known;
     const found = remember(matchCodeableConceptUncached(cc));
     let byCode = single.get(system);
-    if (!byCode) single.set(system, (byCode = new Map()));
+    if (!byCode) single.set(system, (byCode = new Map<string, Map<string, readonly string[]>>()));
     let byDisplay = byCode.get(code);
-    if (!byDisplay) byCode.set(code, (byDisplay = new Map()));
+    if (!byDisplay) byCode.set(code, (byDisplay = new Map<string, readonly string[]>()));
     byDisplay.set(display, found);
     return found;
   };
