@@ -6,14 +6,15 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
-  // Type-aware rules for the TypeScript sources (tsconfig.json covers src, test, bench, scripts).
+  // Type-aware rules for the TypeScript sources and the JavaScript files tsc checks (checkJs:
+  // the embedded database's thread and its creation script in src/storage).
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'src/**/*.js'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   // Plain JavaScript config files are linted without type information.
-  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['*.js', '*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     plugins: { 'import-x': importX },
     settings: {
@@ -29,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'src/**/*.js'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -28,6 +28,8 @@ export interface Config {
   corsOrigins: string[];
   /** Server processes (node:cluster); more than one needs a shared database (DATABASE_URL). */
   workers: number;
+  /** A database transaction open longer than this is rolled back (the embedded database has one connection). */
+  dbTransactionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intIn('CDS_BODY_LIMIT_BYTES', env.CDS_BODY_LIMIT_BYTES, 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS?.trim() || '*').split(',').map((o) => o.trim()).filter(Boolean),
     workers: workersOf(env),
+    dbTransactionTimeoutMs: intIn('DB_TRANSACTION_TIMEOUT_MS', env.DB_TRANSACTION_TIMEOUT_MS, 10_000, 100, 600_000),
   };
 }
 

@@ -4,8 +4,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { createRuntime } from './runtime.js';
 import type { DemoFhirServer } from './demo-fhir/server.js';
-import { availableParallelism } from 'node:os';
-import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 
 // Process entry: config -> runtime (storage, rules, cards) -> listen, plus the demo FHIR server.
 // With WORKERS > 1 the primary process only supervises: it starts the demo FHIR server and forks
@@ -35,8 +33,7 @@ async function primary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const demo = await startDemo(config, logger);
   let stopping = false;
-  cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv, process.env.NODE_OPTIONS) });
-  const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
+  const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -73,7 +70,6 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
 
   let runtime;
   try {
-    if (!config.databaseUrl) tightenHeapForEmbeddedDatabase();
     runtime = await createRuntime(config, { logger });
   } catch (err) {
     const msg = (err as Error).message;

@@ -50,6 +50,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     (await createStorage({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
       dataDir: config.dataDir,
+      transactionTimeoutMs: config.dbTransactionTimeoutMs,
       ...(opts.memoryStorage ? { memory: true } : {}),
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));

@@ -16,20 +16,24 @@ export interface CreateStorageOptions {
   pgSchema?: string;
   /** PGlite only: keep the database in memory (tests). */
   memory?: boolean;
+  /** A transaction open (PGlite) or idle inside one (PostgreSQL) this long is rolled back. */
+  transactionTimeoutMs?: number;
   /** PostgreSQL only: receives errors of idle pooled connections (for logging). */
   onPoolError?: (err: Error) => void;
 }
 
 /** Opens the configured database and brings its schema up to date. */
 export async function createStorage(opts: CreateStorageOptions): Promise<Storage> {
+  const timeout = opts.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: opts.transactionTimeoutMs } : {};
   const db =
     opts.databaseUrl !== undefined && opts.databaseUrl !== ''
       ? await openPostgres({
           databaseUrl: opts.databaseUrl,
           ...(opts.pgSchema !== undefined ? { pgSchema: opts.pgSchema } : {}),
           ...(opts.onPoolError !== undefined ? { onPoolError: opts.onPoolError } : {}),
+          ...timeout,
         })
-      : await openPglite(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') });
+      : await openPglite({ ...(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') }), ...timeout });
   const storage = new SqlStorage(db);
   try {
     await storage.migrate();
