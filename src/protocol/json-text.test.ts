@@ -162,6 +162,15 @@ describe('utf8JsonText', () => {
       { numRuns: 1500 },
     );
   });
+  test('property: any bytes at all give the reference outcome', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, bom) => {
+        const raw = Buffer.from(bytes);
+        expectSameAsReference(bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), raw]) : raw);
+      }),
+      { numRuns: 3000 },
+    );
+  });
   test('the buffer kept between calls carries nothing over: a long body, then a short one, then one past what is kept', () => {
     const long = Buffer.from(JSON.stringify({ note: `${'x'.repeat(300_000)} β ${'y'.repeat(300_000)}`, tail: 'ø'.repeat(50) }));
     const short = Buffer.from(JSON.stringify({ a: 'β' }));

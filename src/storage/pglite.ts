@@ -24,11 +24,9 @@ export interface PgliteOptions {
 
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
-// PostgreSQL's defaults size its buffers for a server of its own (shared_buffers 160 MB here).
-// Our database holds small rows written one statement at a time (audit, feedback, JWT ids) and
-// read by key, so small buffers cost nothing measurable and keep the WebAssembly memory, which
-// never shrinks, near its fixed 128 MB floor (idle RSS after a restart: 351 MB with the defaults,
-// about 225 MB with these; bench/RESULTS.md).
+// PostgreSQL's defaults size its buffers for a server of its own. Our database holds small rows
+// written one statement at a time (audit, feedback, JWT ids) and read by key, so small buffers cost
+// nothing and keep the WebAssembly memory, which never shrinks, near its fixed floor.
 export const PGLITE_CONF: readonly string[] = [
   'shared_buffers = 8MB',
   'wal_buffers = 1MB',
@@ -37,7 +35,7 @@ export const PGLITE_CONF: readonly string[] = [
   'temp_buffers = 1MB',
 ];
 
-// Creating a database runs initdb inside PGlite, whose WebAssembly memory (about 700 MB) this
+// Creating a database runs initdb inside PGlite, whose WebAssembly memory (several hundred MB) this
 // process would then keep for good. A short-lived child process creates it instead, so the
 // service's footprint on its very first start is the same as on every later one.
 async function createDatabaseInChild(dir: string): Promise<void> {
