@@ -3,6 +3,7 @@ import type { DataDomain } from '../clinical/types.js';
 import type { SnapshotInput } from '../clinical/snapshot/input.js';
 import type { ServiceDefinition } from '../services.js';
 import { isOpenCircuit, type FhirCircuitBreakers } from './circuit-breakers.js';
+import { isRecord } from '../type-guards.js';
 
 // Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
 // data), an OperationOutcome (the client failed), or absent (not attempted). Whatever the client did
@@ -89,19 +90,15 @@ const RESOURCE_TYPE_BY_DOMAIN: Record<DataDomain, string[]> = {
   serviceRequests: ['ServiceRequest', 'ProcedureRequest'],
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isResource(v: unknown): v is Resource {
-  return isObject(v) && typeof v.resourceType === 'string';
+  return isRecord(v) && typeof v.resourceType === 'string';
 }
 
 function bundleEntries(b: Bundle): Resource[] {
   if (!Array.isArray(b.entry)) return [];
   const out: Resource[] = [];
   for (const e of b.entry) {
-    if (isObject(e) && isResource(e.resource)) out.push(e.resource);
+    if (isRecord(e) && isResource(e.resource)) out.push(e.resource);
   }
   return out;
 }
@@ -111,7 +108,7 @@ function nextLink(b: Bundle): string | undefined {
   const links: unknown = b.link;
   if (!Array.isArray(links)) return undefined;
   for (const l of links) {
-    if (isObject(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
+    if (isRecord(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
   }
   return undefined;
 }
@@ -310,7 +307,7 @@ export async function resolvePrefetch(
   opts: ResolveOptions,
 ): Promise<ResolvedData> {
   const patientId = body.context.patientId;
-  const clientPrefetch = isObject(body.prefetch) ? body.prefetch : {};
+  const clientPrefetch = isRecord(body.prefetch) ? body.prefetch : {};
   const states = new Map<DataDomain, KeyState>();
   for (const domain of service.needs) {
     const present = Object.prototype.hasOwnProperty.call(clientPrefetch, domain);
@@ -414,9 +411,9 @@ export async function resolvePrefetch(
 export function extractDraftOrders(draftOrders: unknown): { orders: Resource[]; bundled: Medication[] } {
   const orders: Resource[] = [];
   const bundled: Medication[] = [];
-  if (!isObject(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
+  if (!isRecord(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
   for (const e of draftOrders.entry) {
-    if (!isObject(e) || !isResource(e.resource)) continue;
+    if (!isRecord(e) || !isResource(e.resource)) continue;
     if (e.resource.resourceType === 'Medication') bundled.push(e.resource);
     else orders.push(e.resource);
   }

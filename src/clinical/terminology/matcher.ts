@@ -1,6 +1,7 @@
 // Lookup indexes over validated terminology data, built once. Matching is tolerant of what clients
 // send: any FHIR version's CodeableConcept, every coding (never only coding[0]), system aliases,
 // ICD-10 with or without the dot, and a text fallback for medications that arrive without codes.
+import { isRecord } from '../../type-guards.js';
 import type { ConceptDef, ConceptKind, Terminology, TerminologyData } from './types.js';
 
 /** Senders differ in trailing slashes and surrounding blanks; nothing else is normalised. */
@@ -14,10 +15,6 @@ function normaliseCode(systemKey: string, code: string): string {
   if (systemKey === 'icd10') return trimmed.replace(/\./g, '').toUpperCase();
   if (systemKey === 'atc') return trimmed.toUpperCase();
   return trimmed;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Lower case, one space between words, so "Bortezomib  Accord" and "bortezomib accord" compare equal. */
