@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type {
   Bundle,
-  CodeableConcept,
   Coding,
   Condition,
   MedicationRequest,
@@ -448,7 +447,7 @@ export function draftOrders(hp: HeavyPatient, asOf: string): Bundle {
     id,
     status: 'draft',
     intent: 'order',
-    medicationCodeableConcept: { coding: codes.codings(drug, ['atc', 'rxnorm']), text: codes.display(drug) } as CodeableConcept,
+    medicationCodeableConcept: { coding: codes.codings(drug, ['atc', 'rxnorm']), text: codes.display(drug) },
     subject,
     authoredOn,
     dosageInstruction: [{ text, doseAndRate: [{ doseQuantity: { value, unit: 'mg', system: UCUM, code: 'mg' } }] }],

@@ -82,7 +82,7 @@ function runOne(
   into: Collected,
 ): Promise<autocannon.Result> {
   return new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(opts, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon(opts, (err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client, statusCode, resBytes, responseTime) => {
       into.latencies.push(responseTime);
       into.bytes += resBytes;

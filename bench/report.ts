@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
 import type { CpuUse } from './cpu.js';
 import type { MemorySample } from './servers.js';
@@ -251,7 +251,12 @@ export function markdown(r: Results): string {
   return lines.join('\n');
 }
 
+/** Below this line RESULTS.md holds figures measured by hand; a bench run keeps them. */
+export const KEPT_SECTIONS_MARKER = '<!-- npm run bench rewrites everything above this line and keeps everything below it. -->';
+
 export function writeResults(r: Results, jsonPath: string, mdPath: string): void {
   writeFileSync(jsonPath, JSON.stringify(r, null, 2) + '\n');
-  writeFileSync(mdPath, markdown(r));
+  const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '';
+  const at = previous.indexOf(KEPT_SECTIONS_MARKER);
+  writeFileSync(mdPath, markdown(r) + (at >= 0 ? `\n${previous.slice(at)}` : ''));
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../src/paths.js';
 import { openPglite } from '../src/storage/pglite.js';
@@ -415,6 +415,8 @@ async function main(): Promise<number> {
       return startService({
         name: `service-workers-${workers}`,
         env: { DATABASE_URL: created.url, WORKERS: String(workers), DATA_DIR: join(tmp, `data-w${workers}`) },
+        // README (configuration, WORKERS): with as many workers as cores, each collects on its own thread.
+        ...(workers >= availableParallelism() ? { nodeArgs: ['--single-threaded-gc'] } : {}),
       });
     };
     const clusters = { 1: await startCluster(1), 2: await startCluster(2) } as const;

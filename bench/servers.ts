@@ -116,7 +116,8 @@ export interface ServiceOptions {
 
 export async function startService(opts: ServiceOptions): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), fromRoot('dist', 'src', 'main.js')], {
+  // The node flags `npm start` and the container image give (README, configuration).
+  const child = spawn(process.execPath, ['--heap-growing-percent=60', ...(opts.nodeArgs ?? []), fromRoot('dist', 'src', 'main.js')], {
     cwd: fromRoot(),
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

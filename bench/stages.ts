@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/storage/sql-storage.js';
+import type { Queryable } from '../src/storage/executor.js';
 
 // Where the time of a hook call goes, from the audit rows the service writes for every call
 // (durations_ms per pipeline stage: auth, validate, prefetch, snapshot, rules, render, total).

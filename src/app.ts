@@ -1,51 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
-import type { Logger } from 'pino';
-import { isLoopbackHost, resolveCorsOrigins, type Config } from './config.js';
+import { isLoopbackHost, resolveCorsOrigins } from './config.js';
 import { clientRateLimit } from './protocol/rate-limit.js';
-import type { Storage } from './storage/types.js';
-import type { ServiceDefinition } from './services.js';
 import { discoveryDocument } from './services.js';
-import type { Terminology } from './clinical/terminology/concepts.js';
-import type { CardTemplates } from './cards/templates.js';
-import type { Metrics } from './observability/metrics.js';
-import type { AuditWriter } from './storage/audit-writer.js';
 import { createInvokeHandler } from './protocol/invoke.js';
 import { createFeedbackHandler } from './protocol/feedback.js';
-import { createSourcesHandler, type PageAnchor, type SlugFn } from './protocol/sources.js';
+import { createSourcesHandler } from './protocol/sources.js';
+import type { AppDeps, CallLocals } from './app-deps.js';
 import { sendError } from './protocol/errors.js';
 import { jsonBody } from './protocol/json-body.js';
 import { createWebRouter } from './web/routes.js';
-
-export interface Authenticator {
-  verify(
-    authorizationHeader: string | undefined,
-    acceptedAudiences: string[],
-  ): Promise<{ iss: string; tenant?: string; fhirServers: readonly string[] } | null>;
-}
-
-export interface AppDeps {
-  config: Config;
-  storage: Storage;
-  services: ServiceDefinition[];
-  terminology: Terminology;
-  templates: CardTemplates;
-  /** Undefined = authentication off (loopback development, or CDS_AUTH=off). */
-  authenticator?: Authenticator;
-  logger: Logger;
-  metrics: Metrics;
-  auditWriter: AuditWriter;
-  pseudonymSecret: string;
-  clock: () => Date;
-  /** Seed sections cited by the card templates, per source document (for /sources anchors). */
-  citedSections: Map<string, string[]>;
-  slug: SlugFn;
-  /** FHIR base of the demo server (synthetic patients) the page offers; undefined when it is off. */
-  demoFhirBaseUrl?: string;
-  /** Anchors of the /sources pages (one per cited section and printing). */
-  citedAnchors: Map<string, PageAnchor[]>;
-}
 
 /** The express app: middleware order and routes, nothing else. */
 export function createApp(deps: AppDeps) {
@@ -176,7 +141,7 @@ export function createApp(deps: AppDeps) {
 }
 
 function authenticate(deps: AppDeps, audiences: (req: Request) => string[]) {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response<unknown, CallLocals>, next: NextFunction) => {
     if (!deps.authenticator) return next();
     const started = performance.now();
     const result = await deps.authenticator.verify(req.get('authorization'), audiences(req));

@@ -17,6 +17,11 @@ describe('loadConfig', () => {
     });
     expect(c.jwtAlgorithms).toEqual(['ES384', 'RS384']);
   });
+  test('DB_TRANSACTION_TIMEOUT_MS: 10 s by default, 100 ms to 10 min', () => {
+    expect(loadConfig({}).dbTransactionTimeoutMs).toBe(10_000);
+    expect(loadConfig({ DB_TRANSACTION_TIMEOUT_MS: '100' }).dbTransactionTimeoutMs).toBe(100);
+    expect(loadConfig({ DB_TRANSACTION_TIMEOUT_MS: '600000' }).dbTransactionTimeoutMs).toBe(600_000);
+  });
   test('PUBLIC_BASE_URL trailing slash removed', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.no/' }).publicBaseUrl).toBe('https://cds.example.no');
   });
@@ -32,6 +37,8 @@ describe('loadConfig', () => {
     ['CDS_JWT_ALGORITHMS', 'none'],
     ['WORKERS', '0'],
     ['WORKERS', 'two'],
+    ['DB_TRANSACTION_TIMEOUT_MS', '99'],
+    ['DB_TRANSACTION_TIMEOUT_MS', '600001'],
   ])('%s=%s is refused', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });

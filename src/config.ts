@@ -56,6 +56,8 @@ export interface Config {
   maxConnections: number;
   /** Bearer token /metrics asks for when authentication is on; unset = /metrics refused then. */
   metricsToken?: string;
+  /** A database transaction open longer than this is rolled back (the embedded database has one connection). */
+  dbTransactionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxAgeSeconds: intIn('CDS_TOKEN_MAX_AGE_SECONDS', env.CDS_TOKEN_MAX_AGE_SECONDS, 300, 10, 3600),
     clockSkewSeconds: intIn('CDS_CLOCK_SKEW_SECONDS', env.CDS_CLOCK_SKEW_SECONDS, 60, 0, 300),
     ...metricsTokenOf(env),
+    dbTransactionTimeoutMs: intIn('DB_TRANSACTION_TIMEOUT_MS', env.DB_TRANSACTION_TIMEOUT_MS, 10_000, 100, 600_000),
   };
 }
 

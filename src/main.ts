@@ -6,8 +6,6 @@ import { createRuntime, type Runtime } from './runtime.js';
 import { DemoFhirStartError, startDemoFhirProcess, type DemoFhirProcess } from './demo-fhir/child.js';
 import { demoFhirHost } from './demo-fhir/loopback.js';
 import { databaseFailure, listenFailure } from './startup-errors.js';
-import { availableParallelism } from 'node:os';
-import { tightenHeapForEmbeddedDatabase, workerExecArgv } from './heap-tuning.js';
 import { PRIVATE_UMASK } from './storage/data-dir.js';
 import { createHttpServer, httpLimits } from './http-server.js';
 
@@ -61,8 +59,7 @@ async function primary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.info({ event: 'startup.begin', workers: config.workers }, `starting heme-cds with ${config.workers} workers`);
   const demo = await startDemo(config, logger);
-  cluster.setupPrimary({ execArgv: workerExecArgv(config.workers, availableParallelism(), process.execArgv, process.env.NODE_OPTIONS) });
-  const fork = () => cluster.fork({ HEME_CDS_WORKER: '1' });
+  const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -97,7 +94,6 @@ async function primary(config: Config): Promise<void> {
 async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   let databaseStep = false;
   try {
-    if (!config.databaseUrl) tightenHeapForEmbeddedDatabase();
     return await createRuntime(config, {
       logger,
       progress(step) {
@@ -176,13 +172,14 @@ async function serve(config: Config, opts: { withDemo: boolean }): Promise<void>
     idleSweep.unref();
     // The demo process stops at once: nothing in flight there is the service's.
     const demoClosed = demo?.close();
-    server.close(async () => {
+    const finish = async () => {
       clearInterval(idleSweep);
       await runtime.close();
       await demoClosed;
       logger.info({ event: 'shutdown.done' }, 'stopped');
       process.exit(0);
-    });
+    };
+    server.close(() => void finish());
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 15_000).unref();
   };

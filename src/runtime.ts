@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { decideAuth, resolveCorsOrigins, type Config } from './config.js';
-import { createApp, type AppDeps } from './app.js';
+import { createApp } from './app.js';
+import type { AppDeps } from './app-deps.js';
 import { buildServices } from './services.js';
 import { loadTerminology } from './clinical/terminology/concepts.js';
 import { setClinicalTimeZone } from './clinical/day.js';
@@ -62,6 +63,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     (await createStorage({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
       dataDir: config.dataDir,
+      transactionTimeoutMs: config.dbTransactionTimeoutMs,
       ...(opts.memoryStorage ? { memory: true } : {}),
       ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
     }));

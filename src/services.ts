@@ -1,5 +1,5 @@
 import type { DataDomain, Hook, Rule } from './clinical/types.js';
-import type { Terminology } from './clinical/terminology/concepts.js';
+import type { Terminology } from './clinical/terminology/types.js';
 
 // One declaration per service drives discovery, routing, prefetch and the rules run (the HAPI
 // CDS Hooks idea). Prefetch templates are derived from what the service's rules need, so adding

@@ -43,7 +43,7 @@ test('client keys, fetched keys, stage durations, cards and outcome are audited;
   expect(Object.keys(row?.durationsMs ?? {})).toEqual(expect.arrayContaining(['auth', 'validate', 'prefetch', 'rules', 'render', 'total']));
   expect(row?.outcome).toBe('ok');
   expect(row?.httpStatus).toBe(200);
-  const returned = (res.body.cards as { uuid: string; source: { topic: { code: string } } }[]).map((c) => ({ uuid: c.uuid, topicCode: c.source.topic.code }));
+  const returned = (res.body as { cards: { uuid: string; source: { topic: { code: string } } }[] }).cards.map((c) => ({ uuid: c.uuid, topicCode: c.source.topic.code }));
   expect(row?.cards.map((c) => ({ uuid: c.uuid, topicCode: c.topicCode }))).toEqual(returned);
 
   const card = returned[0];

@@ -164,7 +164,7 @@ describe('rejected tokens', () => {
     expect(typeof trustedKid).toBe('string');
     const { privateKey } = await generateKeyPair('ES384');
     const token = await new SignJWT({ iss: es.iss, aud: SERVICE, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES384', kid: trustedKid as string, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'ES384', kid: trustedKid, typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);

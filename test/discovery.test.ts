@@ -14,23 +14,24 @@ describe('discovery', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(validateDiscovery(res.body)).toEqual({ ok: true });
-    const byId = Object.fromEntries(res.body.services.map((s: { id: string; hook: string }) => [s.id, s]));
-    expect(byId['heme-patient-view'].hook).toBe('patient-view');
-    expect(byId['heme-order-select'].hook).toBe('order-select');
-    expect(byId['heme-order-sign'].hook).toBe('order-sign');
-    for (const s of res.body.services as { prefetch: Record<string, string> }[]) {
+    const { services } = res.body as { services: { id: string; hook: string; prefetch: Record<string, string> }[] };
+    const byId = Object.fromEntries(services.map((s) => [s.id, s]));
+    expect(byId['heme-patient-view']?.hook).toBe('patient-view');
+    expect(byId['heme-order-select']?.hook).toBe('order-select');
+    expect(byId['heme-order-sign']?.hook).toBe('order-sign');
+    for (const s of services) {
       for (const template of Object.values(s.prefetch)) {
         // Only root-level primitive context tokens (CDS Hooks 2.0 §Prefetch tokens).
         for (const token of template.match(/\{\{[^}]*\}\}/g) ?? []) expect(token).toBe('{{context.patientId}}');
       }
     }
-    const pv = byId['heme-patient-view'].prefetch;
+    const pv = byId['heme-patient-view']?.prefetch ?? {};
     expect(pv.patient).toBe('Patient/{{context.patientId}}');
     expect(pv.observations).toMatch(/^Observation\?patient=\{\{context\.patientId\}\}&code=.*http:\/\/loinc\.org\|1952-1.*&_sort=-date/);
     expect(pv.conditions).toBe('Condition?patient={{context.patientId}}&_count=1000');
     expect(pv.medicationRequests).toMatch(/^MedicationRequest\?patient=/);
     // Vaccinations are read from Immunization (bispecific-vaccination-timing on the order hooks).
-    for (const id of ['heme-order-select', 'heme-order-sign']) expect(byId[id].prefetch.immunizations).toBe('Immunization?patient={{context.patientId}}');
+    for (const id of ['heme-order-select', 'heme-order-sign']) expect(byId[id]?.prefetch?.immunizations).toBe('Immunization?patient={{context.patientId}}&_count=1000');
   });
 
   test('is open without a token and answers CORS preflights', async () => {

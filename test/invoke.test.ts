@@ -23,28 +23,38 @@ function service(id: string) {
   return s;
 }
 
-async function call(id: string, body: unknown, headers: Record<string, string> = {}) {
+type Suggestion = { actions: { resource: Record<string, unknown> }[] };
+type CardLike = {
+  summary: string;
+  detail?: string;
+  indicator: string;
+  source: { topic?: { code: string }; url: string };
+  suggestions?: Suggestion[];
+  extension?: Record<string, unknown>;
+};
+type HookAnswer = { cards: CardLike[] };
+
+/** A hook call; a 200 answer is checked against the response schema before its body is read. */
+async function call(id: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: HookAnswer }> {
   const res = await request(stack.app).post(`/cds-services/${id}`).set(headers).send(body as object);
   if (res.status === 200) {
     const v = validateHemeResponse(res.body);
     if (!v.ok) throw new Error(`invalid CDS Hooks response: ${v.errors.join('; ')}`);
   }
-  return res;
+  return { status: res.status, body: res.body as HookAnswer };
 }
 
-type CardLike = { summary: string; detail?: string; indicator: string; source: { topic?: { code: string } }; suggestions?: unknown[]; extension?: Record<string, unknown> };
 /** The rule codes a card stands for: its topic, or every rule of a merged card (contract item 9). */
 const codesOf = (c: CardLike): (string | undefined)[] => (c.extension?.['urn:heme-cds:rules'] as string[] | undefined) ?? [c.source.topic?.code];
-const topics = (body: { cards: CardLike[] }) => body.cards.flatMap(codesOf).sort();
+const topics = (body: HookAnswer) => body.cards.flatMap(codesOf).sort();
+const card = (body: HookAnswer, code: string): CardLike => {
+  const found = body.cards.find((c) => codesOf(c).includes(code));
+  if (!found) throw new Error(`no ${code} card`);
+  return found;
+};
 
 // Every fixture patient with full prefetch and with FHIR fallback: test/scenarios.test.ts.
 describe('patient-view cards', () => {
-  const card = (body: { cards: CardLike[] }, code: string) => {
-    const found = body.cards.find((c) => codesOf(c).includes(code));
-    if (!found) throw new Error(`no ${code} card`);
-    return found as CardLike & { source: { url: string } };
-  };
-
   test('ISS II for the new myeloma patient, in bokmål by default and English on request', async () => {
     const body = hookBody('patient-view', 'pat-new-myeloma', { fhirServer: fhir.baseUrl });
     const nb = await call('heme-patient-view', body);
@@ -234,11 +244,11 @@ describe('order hooks', () => {
       hookBody('order-sign', 'pat-new-myeloma', { fhirServer: fhir.baseUrl, context: { draftOrders: bundle(bortezomibDraft) } }),
     );
     expect(res.status).toBe(200);
-    const card = res.body.cards.find((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');
-    expect(card.indicator).toBe('warning');
-    expect(card.summary).toMatch(/bortezomib/i);
-    expect(card.summary).toMatch(/valaciklovir/i);
-    expect(card.suggestions).toHaveLength(1);
+    const found = card(res.body, 'vzv-prophylaxis');
+    expect(found.indicator).toBe('warning');
+    expect(found.summary).toMatch(/bortezomib/i);
+    expect(found.summary).toMatch(/valaciklovir/i);
+    expect(found.suggestions).toHaveLength(1);
   });
 
   test('accepting the suggestion (valaciclovir in the draft set) makes the card disappear', async () => {
@@ -246,8 +256,8 @@ describe('order hooks', () => {
       'heme-order-sign',
       hookBody('order-sign', 'pat-new-myeloma', { fhirServer: fhir.baseUrl, context: { draftOrders: bundle(bortezomibDraft) } }),
     );
-    const card = first.body.cards.find((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');
-    const created = { ...card.suggestions[0].actions[0].resource, id: 'accepted-valaciclovir' };
+    const found = card(first.body, 'vzv-prophylaxis');
+    const created = { ...found.suggestions?.[0]?.actions[0]?.resource, id: 'accepted-valaciclovir' };
     const second = await call(
       'heme-order-sign',
       hookBody('order-sign', 'pat-new-myeloma', { fhirServer: fhir.baseUrl, context: { draftOrders: bundle(bortezomibDraft, created) } }),
@@ -269,8 +279,8 @@ describe('order hooks', () => {
         context: { draftOrders: drafts, selections: ['MedicationRequest/draft-bortezomib'] },
       }),
     );
-    const card = selected.body.cards.find((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');
-    expect(card.indicator).toBe('info');
+    const found = card(selected.body, 'vzv-prophylaxis');
+    expect(found.indicator).toBe('info');
     const notSelected = await call(
       'heme-order-select',
       hookBody('order-select', 'pat-new-myeloma', {
@@ -304,7 +314,7 @@ describe('order hooks', () => {
       'heme-order-sign',
       hookBody('order-sign', 'pat-new-myeloma', { fhirServer: fhir.baseUrl, context: { draftOrders: bundle(contained, bundled, med) } }),
     );
-    const vzv = res.body.cards.filter((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');
+    const vzv = res.body.cards.filter((c) => c.source.topic?.code === 'vzv-prophylaxis');
     expect(vzv).toHaveLength(2);
   });
 
@@ -338,15 +348,15 @@ describe('order hooks', () => {
       hookBody('order-sign', 'pat-cml-pregnant', { fhirServer: fhir.baseUrl, context: { draftOrders: { resourceType: 'Bundle', entry: [{ resource: draft }] } } }),
     );
     expect(res.status).toBe(200);
-    const card = (res.body.cards as CardLike[]).find((c) => c.source.topic?.code === 'cml-tki-pregnancy');
-    expect(card?.indicator).toBe('critical');
+    const found = card(res.body, 'cml-tki-pregnancy');
+    expect(found.indicator).toBe('critical');
   });
 
   test('patient-view shows the missing valaciclovir for a patient on bortezomib', async () => {
     const res = await call('heme-patient-view', hookBody('patient-view', 'pat-bortezomib-no-valaciclovir', { fhirServer: fhir.baseUrl }));
-    const card = res.body.cards.find((c: CardLike) => c.source.topic?.code === 'vzv-prophylaxis');
-    expect(card.indicator).toBe('warning');
-    expect(card.suggestions[0].actions[0].resource.resourceType).toBe('MedicationRequest');
+    const found = card(res.body, 'vzv-prophylaxis');
+    expect(found.indicator).toBe('warning');
+    expect(found.suggestions?.[0]?.actions[0]?.resource.resourceType).toBe('MedicationRequest');
   });
 });
 
@@ -390,6 +400,6 @@ describe('bad input never gets a 5xx', () => {
     const res = await send();
     expect(res.status).toBe(status);
     expect(res.headers['access-control-allow-origin']).toBe('*');
-    if (status !== 200) expect(res.body.resourceType).toBe('OperationOutcome');
+    if (status !== 200) expect((res.body as { resourceType?: string }).resourceType).toBe('OperationOutcome');
   });
 });

@@ -24,7 +24,7 @@ afterAll(async () => {
 async function post(body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; body: { issue: { diagnostics: string }[] } }> {
   const res = await fetch(url, { method: 'POST', headers, body });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as { issue: { diagnostics: string }[] } };
 }
 const feedback = (card: string) =>
   JSON.stringify({ feedback: [{ card, outcome: 'overridden', outcomeTimestamp: '2026-11-22T10:00:00Z', overrideReason: { userComment: 'β2M ≥ 5,5 mg/L, æøå' } }] });
@@ -40,6 +40,9 @@ describe('JSON request bodies', () => {
     ['application/json; charset="utf8"', (s: string) => Buffer.from(s, 'utf8')],
     ['application/json (with a byte order mark)', (s: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s, 'utf8')])],
     ['application/json; charset=utf-16le', (s: string) => Buffer.from(s, 'utf16le')],
+    // The header is parsed as RFC 9110 says (content-type): "charset=" inside another quoted
+    // parameter's value is not the charset.
+    ['application/json; profile="x;charset=iso-8859-1"', (s: string) => Buffer.from(s, 'utf8')],
   ])('%s is read, non-ASCII text intact', async (contentType, encode) => {
     const card = randomUUID();
     const res = await post(encode(feedback(card)), { 'content-type': contentType.replace(/ \(.*\)$/, '') });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import { startDemoFhirServer, type DemoFhirServer } from '../src/demo-fhir/server.js';
 import { startJwtIssuer } from './support/jwt-issuer.js';
@@ -30,8 +31,9 @@ test('no patient id, token, FHIR content or body in the log stream', async () =>
   });
   const res = await request(stack.app).post('/cds-services/heme-patient-view').set('Authorization', `Bearer ${jwt}`).send(body);
   expect(res.status).toBe(200);
-  expect(res.body.cards.length).toBeGreaterThan(0);
-  const card = res.body.cards[0];
+  const { cards } = res.body as { cards: { uuid: string }[] };
+  expect(cards.length).toBeGreaterThan(0);
+  const card = cards[0] as { uuid: string };
   const jwt2 = await issuer.sign({ aud: `${PUBLIC_BASE}/cds-services/heme-patient-view/feedback` });
   const fb = await request(stack.app)
     .post('/cds-services/heme-patient-view/feedback')

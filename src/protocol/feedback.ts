@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps, CallLocals } from '../app-deps.js';
 import { normaliseFeedbackItem, validateFeedback } from './schemas/index.js';
 import type { FeedbackBody } from './schemas/feedback.js';
 import { sendError } from './errors.js';
@@ -8,7 +8,7 @@ import type { FeedbackRecord } from '../storage/types.js';
 // Feedback (CDS Hooks 2.0 §Feedback) is answered 200 only after the rows are durably committed;
 // when the database cannot take them the client gets 503 and may retry, so nothing acknowledged is lost.
 export function createFeedbackHandler(deps: AppDeps) {
-  return async function feedback(req: Request, res: Response): Promise<void> {
+  return async function feedback(req: Request, res: Response<unknown, CallLocals>): Promise<void> {
     const serviceId = String(req.params.id);
     const check = validateFeedback(req.body);
     if (!check.ok) {
@@ -16,7 +16,7 @@ export function createFeedbackHandler(deps: AppDeps) {
       return;
     }
     const items = (req.body as FeedbackBody).feedback.map(normaliseFeedbackItem);
-    const iss = res.locals.auth?.iss as string | undefined;
+    const iss = res.locals.auth?.iss;
     const records: FeedbackRecord[] = items.map((item) => ({
       serviceId,
       cardUuid: item.card,

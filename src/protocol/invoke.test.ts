@@ -1,4 +1,12 @@
+import express, { type Request } from 'express';
 import { pickLocale, pseudonymise } from './invoke.js';
+
+/** An Express request carrying only this Accept-Language header (Express's own negotiation runs). */
+function requestWith(acceptLanguage: string | undefined): Request {
+  const req = Object.create(express.request) as Request;
+  req.headers = acceptLanguage === undefined ? {} : { 'accept-language': acceptLanguage };
+  return req;
+}
 
 test.each([
   [undefined, 'nb'],
@@ -10,8 +18,20 @@ test.each([
   ['de-DE', 'nb'],
   ['en;q=0.4,nb;q=0.8', 'nb'],
   ['en;q=0', 'nb'],
-])('Accept-Language %s → %s', (header, expected) => {
-  expect(pickLocale(header, 'nb')).toBe(expected);
+  ['*', 'nb'],
+])('Accept-Language %s → %s (configured nb)', (header, expected) => {
+  expect(pickLocale(requestWith(header), 'nb')).toBe(expected);
+});
+
+test.each([
+  [undefined, 'en'],
+  ['*', 'en'],
+  ['de-DE', 'en'],
+  ['nb-NO', 'nb'],
+  ['nn;q=0.9,en;q=0.8', 'nb'],
+  ['nb;q=0', 'en'],
+])('Accept-Language %s → %s (configured en)', (header, expected) => {
+  expect(pickLocale(requestWith(header), 'en')).toBe(expected);
 });
 
 test('pseudonym is stable per secret, differs across secrets, and hides the id', () => {

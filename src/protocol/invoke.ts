@@ -11,30 +11,25 @@ import { validateHookRequest } from './schemas/index.js';
 import { PreconditionFailed, resolvePrefetch, type HookRequestData } from './prefetch.js';
 import { sendError } from './errors.js';
 import { allowedFhirServer, type FhirServerPolicy } from './fhir-servers.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps, CallLocals } from '../app-deps.js';
 import type { ServiceDefinition } from '../services.js';
 
 /** Share of the deadline kept for building the snapshot, running rules and rendering. */
 const COMPUTE_RESERVE_MS = 150;
 
-export function pickLocale(acceptLanguage: string | undefined, fallback: Locale): Locale {
-  if (!acceptLanguage) return fallback;
-  // First supported language in the client's order of preference (q-values respected).
-  const ranked = acceptLanguage
-    .split(',')
-    .map((part, i) => {
-      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = params.map((p) => /^q=([0-9.]+)$/.exec(p.trim())?.[1]).find(Boolean);
-      return { tag, q: q ? Number(q) : 1, i };
-    })
-    .filter((x) => x.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  for (const { tag } of ranked) {
-    const primary = tag.split('-')[0];
-    if (primary === 'nb' || primary === 'no' || primary === 'nn') return 'nb';
-    if (primary === 'en') return 'en';
-  }
-  return fallback;
+/** Language tags each card locale answers to (Norwegian in any written form gets bokmål). */
+const LOCALE_TAGS: Record<Locale, string[]> = { nb: ['nb', 'no', 'nn'], en: ['en'] };
+
+/**
+ * The card language for a request: the client's most preferred language we have (Express's
+ * Accept-Language negotiation, q-values respected), else the configured one. The configured
+ * locale's tags are offered first, so a header without preference (none, or `*`) keeps it.
+ */
+export function pickLocale(req: Pick<Request, 'acceptsLanguages'>, fallback: Locale): Locale {
+  const offered = [...LOCALE_TAGS[fallback], ...(Object.keys(LOCALE_TAGS) as Locale[]).filter((l) => l !== fallback).flatMap((l) => LOCALE_TAGS[l])];
+  const chosen = req.acceptsLanguages(offered);
+  if (chosen === false) return fallback;
+  return LOCALE_TAGS.en.includes(chosen) ? 'en' : 'nb';
 }
 
 /** Stage durations for the log line, with the prefetch stage as `fetch` (see the redaction note). */
@@ -64,7 +59,7 @@ export function createInvokeHandler(deps: AppDeps) {
   const breakers = new FhirCircuitBreakers();
   const displayOf = createDisplayOf(templates, terminology);
 
-  return async function invoke(req: Request, res: Response): Promise<void> {
+  return async function invoke(req: Request, res: Response<unknown, CallLocals>): Promise<void> {
     const started = performance.now();
     const receivedAt = deps.clock();
     const service = byId.get(String(req.params.id)) as ServiceDefinition;
@@ -145,7 +140,7 @@ export function createInvokeHandler(deps: AppDeps) {
     const merge = service.hook === 'patient-view' ? { baselineClosed: baselineState(snapshot, receivedAt) !== 'open' } : undefined;
     t = mark('rules', t);
 
-    const locale = pickLocale(req.get('accept-language'), config.locale);
+    const locale = pickLocale(req, config.locale);
     const allFindings: Finding[] = [...findings];
     if (fetchedKeys.unavailable.length > 0 || skipped.length > 0) {
       // Never silent: say what could not be checked, in one info card.
@@ -207,7 +202,7 @@ export function createInvokeHandler(deps: AppDeps) {
         serviceId: service.id,
         hook: service.hook,
         hookInstance,
-        ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss as string } : {}),
+        ...(res.locals.auth?.iss ? { clientIss: res.locals.auth.iss } : {}),
         patientPseudonym: pseudonymise(deps.pseudonymSecret, patientId),
         cards: returned.map((c) => ({
           uuid: c.uuid ?? '',

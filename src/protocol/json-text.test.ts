@@ -116,7 +116,7 @@ describe('utf8JsonText', () => {
       fc.property(fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }), fc.boolean(), (value, bom) => {
         const utf8 = Buffer.from(JSON.stringify(value));
         const raw = bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]) : utf8;
-        expect(parse(utf8JsonText(raw))).toStrictEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
+        expect(parse(utf8JsonText(raw))).toStrictEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) as unknown });
       }),
       { numRuns: 500 },
     );
@@ -160,6 +160,15 @@ describe('utf8JsonText', () => {
         },
       ),
       { numRuns: 1500 },
+    );
+  });
+  test('property: any bytes at all give the reference outcome', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, bom) => {
+        const raw = Buffer.from(bytes);
+        expectSameAsReference(bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), raw]) : raw);
+      }),
+      { numRuns: 3000 },
     );
   });
   test('the buffer kept between calls carries nothing over: a long body, then a short one, then one past what is kept', () => {

@@ -3,18 +3,16 @@ import { isAscii, isUtf8 } from 'node:buffer';
 // A UTF-8 JSON body as text for JSON.parse, in the form V8 handles cheapest.
 //
 // V8 keeps a string one byte per character only while every character is below U+0100; one "β" or
-// "≥" anywhere (a LOINC display, a comment) makes the whole 400 KiB prefetch a two-byte string of
-// 800 KiB. A string that size lives in pages of its own that are mapped for it and faulted in
-// page by page, and decoding UTF-8 into it was the largest single cost of a hook call, more than
-// JSON.parse itself: 215 page faults a call, 30 % of the service's main thread under load.
+// "≥" anywhere (a LOINC display, a comment) makes the whole prefetch a two-byte string of twice
+// the size, in fresh pages that are faulted in one by one: decoding UTF-8 into it cost more than
+// JSON.parse itself (bench/RESULTS.md, "JSON body reader").
 //
 // Inside a JSON string a character and its \uXXXX escape are the same value (RFC 8259 §7), so valid
 // UTF-8 is rewritten with every non-ASCII character escaped: the text is ASCII, one byte per
 // character, and parses to exactly what the plain decoding gives. Outside a string a non-ASCII
 // character is a syntax error either way. Anything this cannot rewrite to the same value (malformed
 // UTF-8, a non-ASCII character right after an escaping backslash) falls back to the plain decoding,
-// whose result JSON.parse judges. For the bench's 412 KiB body, decode + parse costs about 30 % less
-// this way and faults half as many pages (`node dist/bench/pipeline.js` prints both).
+// whose result JSON.parse judges (`node dist/bench/pipeline.js` prints both decodings' cost).
 
 /** Bytes checked at once for non-ASCII (a SIMD check), before looking at them one by one. */
 const BLOCK = 4096;

@@ -4,6 +4,7 @@ import type { SnapshotInput } from '../clinical/snapshot/input.js';
 import { MAX_TEMPLATE_LENGTH, type ServiceDefinition } from '../services.js';
 import { isOpenCircuit, type FhirCircuitBreakers } from './circuit-breakers.js';
 import { isUrlBelowBase } from './fhir-servers.js';
+import { isRecord } from '../type-guards.js';
 
 // Prefetch is a hint (CDS Hooks 2.0 §Prefetch): a key may be satisfied, `null` (the client has no
 // data), an OperationOutcome (the client failed), or absent (not attempted). Whatever the client did
@@ -98,19 +99,15 @@ const RESOURCE_TYPE_BY_DOMAIN: Record<DataDomain, string[]> = {
   immunizations: ['Immunization'],
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isResource(v: unknown): v is Resource {
-  return isObject(v) && typeof v.resourceType === 'string';
+  return isRecord(v) && typeof v.resourceType === 'string';
 }
 
 function bundleEntries(b: Bundle): Resource[] {
   if (!Array.isArray(b.entry)) return [];
   const out: Resource[] = [];
   for (const e of b.entry) {
-    if (isObject(e) && isResource(e.resource)) out.push(e.resource);
+    if (isRecord(e) && isResource(e.resource)) out.push(e.resource);
   }
   return out;
 }
@@ -120,7 +117,7 @@ function nextLink(b: Bundle): string | undefined {
   const links: unknown = b.link;
   if (!Array.isArray(links)) return undefined;
   for (const l of links) {
-    if (isObject(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
+    if (isRecord(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
   }
   return undefined;
 }
@@ -144,12 +141,12 @@ function classifyClientValue(domain: DataDomain, value: unknown, patientId: stri
   if (value.resourceType === 'OperationOutcome') return { kind: 'missing' };
   if (domain === 'patient') {
     // Never use a Patient that is not the one in context (a client bug must not give cards about someone else).
-    const candidates = value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+    const candidates = value.resourceType === 'Bundle' ? bundleEntries(value) : [value];
     const match = candidates.find((r) => r.resourceType === 'Patient' && r.id === patientId);
     return match ? { kind: 'data', value: match } : { kind: 'missing' };
   }
   if (value.resourceType === 'Bundle') {
-    if (onlyOperationOutcomes(value as Bundle)) return { kind: 'missing' };
+    if (onlyOperationOutcomes(value)) return { kind: 'missing' };
     return { kind: 'data', value };
   }
   return RESOURCE_TYPE_BY_DOMAIN[domain].includes(value.resourceType) ? { kind: 'data', value } : { kind: 'missing' };
@@ -242,7 +239,8 @@ class FetchBudget {
     const chunks: Uint8Array[] = [];
     let size = 0;
     if (res.body) {
-      const reader = res.body.getReader();
+      // Node's fetch types its body stream loosely; the bytes are Uint8Array chunks.
+      const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
@@ -274,22 +272,22 @@ class FetchBudget {
     if (!first) return undefined;
     if (first.resourceType === 'OperationOutcome') return isErrorOutcome(first) ? undefined : [];
     if (first.resourceType !== 'Bundle') return [first];
-    const resources = bundleEntries(first as Bundle);
-    let page = first as Bundle;
+    const resources = bundleEntries(first);
+    let page = first;
     for (let pages = 1; ; pages++) {
       const next = nextLink(page);
       if (!next) return resources;
       if (pages >= (this.opts.maxPages ?? DEFAULT_MAX_PAGES)) return undefined;
       const more = await this.get(next);
       if (!more || more.resourceType !== 'Bundle') return undefined;
-      page = more as Bundle;
+      page = more;
       resources.push(...bundleEntries(page));
     }
   }
 }
 
 function resourcesFrom(value: Resource): Resource[] {
-  return value.resourceType === 'Bundle' ? bundleEntries(value as Bundle) : [value];
+  return value.resourceType === 'Bundle' ? bundleEntries(value) : [value];
 }
 
 function medicationRefs(resources: Resource[]): string[] {
@@ -329,7 +327,7 @@ export async function resolvePrefetch(
   opts: ResolveOptions,
 ): Promise<ResolvedData> {
   const patientId = body.context.patientId;
-  const clientPrefetch = isObject(body.prefetch) ? body.prefetch : {};
+  const clientPrefetch = isRecord(body.prefetch) ? body.prefetch : {};
   // A domain may have several keys (a query split to stay under the URL length limit): each key is
   // classified and fetched on its own, and the domain is whole only when every key is.
   const keysOf = (domain: DataDomain): string[] => service.prefetchKeys?.[domain] ?? [domain];
@@ -360,7 +358,7 @@ export async function resolvePrefetch(
     const wanted = RESOURCE_TYPE_BY_DOMAIN[domain];
     const kept: Resource[] = [];
     for (const r of list) {
-      if (r.resourceType === 'Medication') medications.push(r as Medication);
+      if (r.resourceType === 'Medication') medications.push(r);
       else if (wanted.includes(r.resourceType)) kept.push(r);
     }
     if (domain === 'patient') {
@@ -418,7 +416,7 @@ export async function resolvePrefetch(
     ];
     const wanted = medicationRefs(referencing).filter((id) => !known.has(id));
     const lists = await Promise.all(medicationQueries(wanted).map((query) => budget.search(query)));
-    for (const found of lists) if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r as Medication);
+    for (const found of lists) if (found) for (const r of found) if (r.resourceType === 'Medication') medications.push(r);
   }
 
   return {
@@ -443,10 +441,10 @@ export async function resolvePrefetch(
 export function extractDraftOrders(draftOrders: unknown): { orders: Resource[]; bundled: Medication[] } {
   const orders: Resource[] = [];
   const bundled: Medication[] = [];
-  if (!isObject(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
+  if (!isRecord(draftOrders) || !Array.isArray(draftOrders.entry)) return { orders, bundled };
   for (const e of draftOrders.entry) {
-    if (!isObject(e) || !isResource(e.resource)) continue;
-    if (e.resource.resourceType === 'Medication') bundled.push(e.resource as Medication);
+    if (!isRecord(e) || !isResource(e.resource)) continue;
+    if (e.resource.resourceType === 'Medication') bundled.push(e.resource);
     else orders.push(e.resource);
   }
   return { orders, bundled };

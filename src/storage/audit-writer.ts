@@ -6,13 +6,11 @@ import type { AuditRecord, Storage } from './types.js';
 // written in the background with retries. The queue is bounded so a long database outage cannot
 // exhaust memory; what has to be dropped is counted in metrics (never silently).
 //
-// Records are written in batches, one statement each: a statement costs the embedded database
-// about 2 ms of this process's CPU whether it carries one record or twenty (bench: 2.1 ms for one,
-// 0.22 ms per record in twenties), and holds the event loop while it runs. So a write waits
-// `flushDelayMs` for company, unless a full batch is already waiting. At 25 ms, half load (80 calls
-// a second) still meant 40 statements a second, 1 ms of main thread per call; at 100 ms it is 10.
-// A record therefore reaches the database at most flushDelayMs plus one write after its answer;
-// audit records are never acknowledged to a client, and drain (SIGTERM) writes at once.
+// Records are written in batches, one statement each: a statement costs the database about the same
+// CPU whether it carries one record or twenty, so a write waits `flushDelayMs` for company, unless a
+// full batch is already waiting. A record therefore reaches the database at most flushDelayMs plus
+// one write after its answer; audit records are never acknowledged to a client, and drain (SIGTERM)
+// writes at once.
 export const AUDIT_FLUSH_DELAY_MS = 100;
 export class AuditWriter {
   private queue: AuditRecord[] = [];

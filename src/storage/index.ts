@@ -17,6 +17,8 @@ export interface CreateStorageOptions {
   pgSchema?: string;
   /** PGlite only: keep the database in memory (tests). */
   memory?: boolean;
+  /** A transaction open (PGlite) or idle inside one (PostgreSQL) this long is rolled back. */
+  transactionTimeoutMs?: number;
   /** PostgreSQL only: receives errors of idle pooled connections (for logging). */
   onPoolError?: (err: Error) => void;
 }
@@ -25,14 +27,16 @@ export interface CreateStorageOptions {
 export async function createStorage(opts: CreateStorageOptions): Promise<Storage> {
   const embeddedOnDisk = (opts.databaseUrl === undefined || opts.databaseUrl === '') && opts.memory !== true;
   if (embeddedOnDisk) await preparePrivateDir(opts.dataDir);
+  const timeout = opts.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: opts.transactionTimeoutMs } : {};
   const db =
     opts.databaseUrl !== undefined && opts.databaseUrl !== ''
       ? await openPostgres({
           databaseUrl: opts.databaseUrl,
           ...(opts.pgSchema !== undefined ? { pgSchema: opts.pgSchema } : {}),
           ...(opts.onPoolError !== undefined ? { onPoolError: opts.onPoolError } : {}),
+          ...timeout,
         })
-      : await openPglite(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') });
+      : await openPglite({ ...(opts.memory === true ? {} : { dataDir: join(opts.dataDir, 'pglite') }), ...timeout });
   const storage = new SqlStorage(db, undefined, embeddedOnDisk ? () => tighten(opts.dataDir) : undefined);
   try {
     await storage.migrate();

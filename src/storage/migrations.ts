@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromRoot } from '../paths.js';
-import type { Executor } from './sql-storage.js';
+import type { Executor } from './executor.js';
 
 // The .sql files are read from the project root rather than next to the compiled module,
 // because tsc does not copy them into dist/.

@@ -1,6 +1,6 @@
 import { openPglite, EmbeddedDatabaseError, PgliteThreadExecutor } from './pglite.js';
 import { SqlStorage } from './sql-storage.js';
-import type { Executor } from './sql-storage.js';
+import type { Executor } from './executor.js';
 
 // The embedded database's thread (pglite.ts): what the rest of the service relies on, shown through
 // the same Executor interface it uses. The storage behaviour itself is in storage.test.ts.
@@ -100,6 +100,45 @@ test('a failing statement inside a transaction rolls back all of it', async () =
     }),
   ).rejects.toMatchObject({ code: '23505' });
   await expect(db.query<{ k: number }>('select k from t order by k')).resolves.toMatchObject({ rows: [{ k: 1 }] });
+});
+
+describe('a transaction past its deadline', () => {
+  let short: Executor;
+  beforeAll(async () => {
+    short = await openPglite({ transactionTimeoutMs: 300 });
+    await short.exec('create table t (k integer primary key)');
+  });
+  afterAll(async () => {
+    await short.close();
+  });
+
+  test('is rolled back and frees the only connection while its caller is still stuck', async () => {
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    const held = short.transaction(async (tx) => {
+      await tx.query('insert into t (k) values (1)');
+      await stuck;
+      await tx.query('insert into t (k) values (2)');
+    });
+    const started = performance.now();
+    // Sent while the transaction holds the connection: answered once the deadline has passed.
+    await expect(short.query<{ n: number }>('select count(*)::int as n from t')).resolves.toMatchObject({ rows: [{ n: 0 }] });
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThan(250);
+    expect(waited).toBeLessThan(2000);
+    release();
+    // The late caller learns its transaction is gone (SQLSTATE 25P03), and nothing of it stayed.
+    await expect(held).rejects.toMatchObject({ name: 'EmbeddedDatabaseError', code: '25P03' });
+    await expect(short.query('select * from t')).resolves.toMatchObject({ rows: [] });
+  });
+
+  test('a transaction that ends in time commits as usual', async () => {
+    await short.transaction(async (tx) => {
+      await tx.query('insert into t (k) values (3)');
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    await expect(short.query('select k from t')).resolves.toMatchObject({ rows: [{ k: 3 }] });
+  });
 });
 
 test('when the thread dies, the waiting call and every later one fail at once, and ping says false', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Executor, Queryable, QueryResult } from './sql-storage.js';
+import type { Executor, Queryable, QueryResult } from './executor.js';
 
 export interface PostgresOptions {
   databaseUrl: string;
@@ -7,6 +7,8 @@ export interface PostgresOptions {
   pgSchema?: string;
   /** Errors of idle pooled connections (server restart, network). Without it they are dropped. */
   onPoolError?: (err: Error) => void;
+  /** PostgreSQL ends a session left idle inside a transaction this long (DB_TRANSACTION_TIMEOUT_MS). */
+  transactionTimeoutMs?: number;
 }
 
 // Timeouts keep a slow or unreachable database from holding a hook call past its deadline:
@@ -33,6 +35,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Executor> {
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
+    ...(opts.transactionTimeoutMs !== undefined ? { idle_in_transaction_session_timeout: opts.transactionTimeoutMs } : {}),
     max: POOL_MAX,
   });
   // An idle client's error is re-emitted on the pool; unhandled, it would crash the process.

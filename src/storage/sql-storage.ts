@@ -1,27 +1,10 @@
 import { migrate as runMigrations, type Migration } from './migrations.js';
 import type { AuditRecord, FeedbackRecord, RetentionCutoffs, Storage } from './types.js';
+import type { Executor } from './executor.js';
 
 // PGlite and pg differ only in how a query is sent; everything else, all SQL included, lives
 // here once. Parameters are passed as text or JSON with explicit casts so both drivers'
 // serialisers see the same values.
-
-export interface QueryResult<R> {
-  rows: R[];
-  /** Rows inserted/updated/deleted by the statement (0 for plain selects on some drivers). */
-  rowCount: number;
-}
-
-export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
-  /** Runs one or more parameterless statements (migration scripts). */
-  exec(sql: string): Promise<void>;
-}
-
-export interface Executor extends Queryable {
-  /** Runs `fn` inside BEGIN/COMMIT on one connection; rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
 
 /** One feedback row joined to the audit row of the card it is about (support, statistics). */
 export interface FeedbackWithAudit {

@@ -7,7 +7,7 @@ import { createStorage, feedbackWithAudit } from './index.js';
 import { loadMigrations, migrate } from './migrations.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
-import type { Executor } from './sql-storage.js';
+import type { Executor } from './executor.js';
 import type { AuditRecord, FeedbackRecord, Storage } from './types.js';
 
 // The same suite runs on embedded PGlite (always) and on PostgreSQL when DATABASE_URL is set.
@@ -267,7 +267,7 @@ describe.each(backends)('storage on %s', (name, makeBackend) => {
   });
 });
 
-type ExecutorFactory = () => Promise<{ db: Executor; cleanup(): Promise<void> }>;
+type ExecutorFactory = () => Promise<{ db: Executor; cleanup: () => Promise<void> }>;
 const executors: [string, ExecutorFactory][] = [
   ['pglite', async () => ({ db: await openPglite(), cleanup: async () => {} })],
 ];

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../paths.js';
-import { loadTerminology, normaliseSystemUri, type Terminology } from '../clinical/terminology/concepts.js';
+import { loadTerminology } from '../clinical/terminology/concepts.js';
+import { normaliseSystemUri } from '../clinical/terminology/matcher.js';
+import type { Terminology } from '../clinical/terminology/types.js';
 
 // What a site code file (TERMINOLOGY_FILE) adds to the shipped terminology, in words a terminologist
 // can check: the service itself only says whether the file is valid.

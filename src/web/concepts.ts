@@ -1,4 +1,4 @@
-import type { ConceptKind, Terminology } from '../clinical/terminology/concepts.js';
+import type { ConceptKind, Terminology } from '../clinical/terminology/types.js';
 import type { LocalizedText } from '../cards/templates.js';
 
 // What the preview can put in a draft order: the drugs and procedures the service itself knows

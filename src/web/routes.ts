@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { allRules } from '../clinical/rules/index.js';
 import { buildSnapshot } from '../clinical/snapshot/build.js';
 import { resolvePrefetch } from '../protocol/prefetch.js';

@@ -1,5 +1,5 @@
 import type { PatientSnapshot } from '../clinical/types.js';
-import type { Terminology } from '../clinical/terminology/concepts.js';
+import type { Terminology } from '../clinical/terminology/types.js';
 import type { LocalizedText } from '../cards/templates.js';
 import {
   FLC_KAPPA,

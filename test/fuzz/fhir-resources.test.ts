@@ -221,7 +221,7 @@ test('patient-view: odd Observations, Conditions, medications and Bundles in pre
 
 test('order-sign and order-select: odd MedicationRequests in draftOrders, with odd prefetch', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('order-sign', 'order-select') as fc.Arbitrary<'order-sign' | 'order-select'>, prefetch, drafts, async (hook, pf, orders) => {
+    fc.asyncProperty(fc.constantFrom<'order-sign' | 'order-select'>('order-sign', 'order-select'), prefetch, drafts, async (hook, pf, orders) => {
       const o = await post(target, `/cds-services/${SERVICE[hook]}`, hookRequest(hook, pf, orders));
       checkOutcome(o, true);
       tally(o);

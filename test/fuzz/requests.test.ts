@@ -37,7 +37,7 @@ beforeAll(async () => {
         const context: Record<string, unknown> = { userId: 'Practitioner/x', patientId };
         if (svc.hook !== 'patient-view') context.draftOrders = drafts;
         if (svc.hook === 'order-select') context.selections = ['MedicationRequest/d1'];
-        bases.push({ id: svc.id, hook: svc.hook as Base['hook'], body: { hook: svc.hook, hookInstance: randomUUID(), context, prefetch } });
+        bases.push({ id: svc.id, hook: svc.hook, body: { hook: svc.hook, hookInstance: randomUUID(), context, prefetch } });
       }
     }
   } finally {
@@ -75,7 +75,7 @@ test('wrong types, missing and extra fields at the top level and in context', as
       fc.dictionary(field, fc.option(oddValue, { nil: undefined }), { maxKeys: 3 }),
       fc.dictionary(ctxField, fc.option(oddValue, { nil: undefined }), { maxKeys: 3 }),
       async (base, top, ctx) => {
-        const body = structuredClone(base.body) as Record<string, unknown>;
+        const body = structuredClone(base.body);
         for (const [k, v] of Object.entries(top)) if (v === undefined) delete body[k]; else body[k] = v;
         if (typeof body.context === 'object' && body.context !== null) {
           const c = body.context as Record<string, unknown>;
@@ -110,7 +110,7 @@ test('huge and deeply nested values (few cases, each large)', async () => {
     () => {
       let o: Record<string, unknown> = {};
       const root = o;
-      for (let i = 0; i < 2000; i++) o = (o.a = {}) as Record<string, unknown>;
+      for (let i = 0; i < 2000; i++) o = (o.a = {});
       return root;
     },
   );

@@ -1,7 +1,7 @@
 // FHIR resources (prefetch or fallback, any version) -> PatientSnapshot, the only thing rules read.
 // Pure: no I/O, no clock of its own. Never throws on malformed resources; it skips them.
 import type { CodedObservation, ConditionEntry, LabValue, MedicationEntry, PatientSnapshot, ProcedureEntry } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import type { SnapshotInput } from './input.js';
 import { clinicalDateParts } from '../day.js';
 import { readCondition, readProcedure } from './conditions.js';
@@ -76,7 +76,7 @@ function uniqueResources(resources: SnapshotInput['resources'] | undefined): Jso
 
 export function buildSnapshot(input: SnapshotInput, terminology: Terminology, now: Date): PatientSnapshot {
   const patientId = input.patientId;
-  const patient: Json | undefined = isRecord(input.patient) ? (input.patient as unknown as Json) : undefined;
+  const patient: Json | undefined = isRecord(input.patient) ? (input.patient) : undefined;
   const gender = str(patient?.gender);
   const birthDate = str(patient?.birthDate);
   const ageYears = ageYearsAt(birthDate, now);

@@ -1,7 +1,7 @@
 // Condition -> ConditionEntry; Procedure, ServiceRequest and ProcedureRequest -> ProcedureEntry.
 // Statuses are passed on as sent (rules filter); only records entered in error are dropped.
 import type { ConditionEntry, ProcedureEntry } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { conceptText, firstDate, periodStart, statusCode, str, type Json } from './fhir.js';
 
 const ENTERED_IN_ERROR = 'entered-in-error';

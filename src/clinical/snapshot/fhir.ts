@@ -1,11 +1,10 @@
 // Tolerant readers for client-supplied FHIR JSON of any version. Every reader takes `unknown` and
 // answers undefined (or an empty list) for anything it cannot read, so the builder never throws on shape.
 
-export type Json = Record<string, unknown>;
+import { isRecord, type JsonObject as Json } from '../../type-guards.js';
 
-export function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// The snapshot readers import these from here, with the readers they go with.
+export { isRecord, type Json };
 
 /** A non-empty string, else undefined. */
 export function str(value: unknown): string | undefined {

@@ -2,7 +2,7 @@
 // breastfeeding status, serology). Quantities are converted with units.ts; a value without a
 // convertible unit is dropped, never compared raw.
 import type { CodedObservation, LabValue, SourceRef } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { toCanonical } from '../units.js';
 import { finiteNumber, firstDate, isRecord, list, periodStart, readQuantity, records, str, type Json, type ReadQuantity } from './fhir.js';
 

@@ -3,7 +3,7 @@
 // its system (a product code newer than the table, a local code), the ingredient names in `text`
 // and the codings' `display` decide, and the match says so: a safety rule is never silent because
 // a code is new, and the card tells the clinician the drug was recognised by its name.
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { isRecord } from './fhir.js';
 
 export interface MedicationMatch {

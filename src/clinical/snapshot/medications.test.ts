@@ -12,7 +12,7 @@ function snapshotOf(resources: Partial<Record<string, unknown[]>>, medications: 
   return buildSnapshot(
     {
       patientId: PID,
-      resources: resources as unknown as SnapshotInput['resources'],
+      resources: resources,
       medications: medications as unknown as SnapshotInput['medications'],
       draftOrders: [],
       unavailable: [],

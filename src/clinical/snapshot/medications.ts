@@ -2,7 +2,7 @@
 // -> MedicationEntry. The medication may be a CodeableConcept or a reference to a contained, bundled
 // or prefetched Medication; an unresolved reference falls back to its display text.
 import type { DosageTiming, MedicationEntry, MedicationSource } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { convertUnit } from '../units.js';
 import { matchMedicationConcept, type MedicationMatch } from './medication-concepts.js';
 import { conceptText, finiteNumber, firstDate, isRecord, list, periodEnd, periodStart, readQuantity, records, str, type Json } from './fhir.js';

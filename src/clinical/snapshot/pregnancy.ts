@@ -13,7 +13,7 @@
 // Breastfeeding follows the same pattern with 63895-7 / 413712001 and the age and sex criteria only
 // (surgery or menopause do not end lactation that has already started).
 import type { BreastfeedingStatus, CodedObservation, ConditionEntry, LabValue, PregnancyStatus, ProcedureEntry } from '../types.js';
-import type { Terminology } from '../terminology/concepts.js';
+import type { Terminology } from '../terminology/types.js';
 import { calendarDaysBetween } from '../day.js';
 import { isActiveCondition } from './conditions.js';
 import { list, statusCode, str, type Json } from './fhir.js';

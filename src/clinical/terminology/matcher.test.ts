@@ -1,4 +1,5 @@
-import { loadTerminology, normaliseSystemUri } from './concepts.js';
+import { loadTerminology } from './concepts.js';
+import { normaliseSystemUri } from './matcher.js';
 import { MAX_CODE_LENGTH, MAX_CODINGS, MAX_SYSTEM_LENGTH, MAX_TEXT_LENGTH } from './matcher.js';
 
 const terminology = loadTerminology();

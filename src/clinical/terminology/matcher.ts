@@ -1,8 +1,18 @@
 // Lookup indexes over validated terminology data, built once. Matching is tolerant of what clients
 // send: any FHIR version's CodeableConcept, every coding (never only coding[0]), system aliases,
 // ICD-10 with or without the dot, and a text fallback for medications that arrive without codes.
-import type { ConceptDef, ConceptKind, ConceptMatcher, TerminologyData } from './concepts.js';
-import { normaliseSystemUri } from './concepts.js';
+import { isRecord } from '../../type-guards.js';
+import type { ConceptDef, ConceptKind, ConceptMatcher, TerminologyData } from './types.js';
+
+/** Senders differ in trailing slashes and surrounding blanks; nothing else is normalised. */
+export function normaliseSystemUri(uri: string): string {
+  // A plain scan: a trailing-slash regular expression backtracks over every run of slashes, which
+  // made a client's system of 100,000 slashes cost seconds.
+  const trimmed = uri.trim();
+  let end = trimmed.length;
+  while (end > 0 && trimmed.charCodeAt(end - 1) === 47 /* / */) end--;
+  return end === trimmed.length ? trimmed : trimmed.slice(0, end);
+}
 
 /** ICD-10 codes are compared without dots and case; ATC codes without case. */
 function normaliseCode(systemKey: string, code: string): string {
@@ -10,10 +20,6 @@ function normaliseCode(systemKey: string, code: string): string {
   if (systemKey === 'icd10') return trimmed.replace(/\./g, '').toUpperCase();
   if (systemKey === 'atc') return trimmed.toUpperCase();
   return trimmed;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Lower case, one space between words, so "Bortezomib  Accord" and "bortezomib accord" compare equal. */
@@ -150,7 +156,7 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
       const norm = normaliseCode(key, code.code);
       if (code.prefix) {
         let bySystem = prefixes.get(key);
-        if (!bySystem) prefixes.set(key, (bySystem = new Map()));
+        if (!bySystem) prefixes.set(key, (bySystem = new Map<string, string[]>()));
         push(bySystem, norm, def.id);
       } else {
         push(exact, `${key}|${norm}`, def.id);
@@ -216,9 +222,9 @@ export function buildTerminology(data: TerminologyData): ConceptMatcher {
     if (known) return known;
     const found = remember(matchCodeableConceptUncached(cc));
     let byCode = single.get(system);
-    if (!byCode) single.set(system, (byCode = new Map()));
+    if (!byCode) single.set(system, (byCode = new Map<string, Map<string, readonly string[]>>()));
     let byDisplay = byCode.get(code);
-    if (!byDisplay) byCode.set(code, (byDisplay = new Map()));
+    if (!byDisplay) byCode.set(code, (byDisplay = new Map<string, readonly string[]>()));
     byDisplay.set(display, found);
     return found;
   };

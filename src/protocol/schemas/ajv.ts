@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
+import { isRecord } from '../../type-guards.js';
 
 // One Ajv instance for every protocol schema, so each schema is compiled exactly once at module
 // load and a schema mistake fails at start-up rather than on the first request. JSON Schema
@@ -50,10 +51,6 @@ export function result(errors: string[]): ValidationResult {
   return errors.length === 0 ? { ok: true } : { ok: false, errors: errors.slice(0, MAX_ERRORS) };
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** JSON pointer escaping (RFC 6901), for paths we build ourselves. */
 export function pointer(parent: string, key: string | number): string {
   return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -76,7 +73,7 @@ export function findEmptyValues(body: unknown, allowedEmpty: ReadonlySet<string>
     } else if (Array.isArray(value)) {
       if (value.length === 0 && !allowedEmpty.has(path)) errors.push(`${where} must not be an empty array`);
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: pointer(path, i) });
-    } else if (isObject(value)) {
+    } else if (isRecord(value)) {
       const keys = Object.keys(value);
       if (keys.length === 0 && !allowedEmpty.has(path)) errors.push(`${where} must not be an empty object`);
       for (let i = keys.length - 1; i >= 0; i--) {

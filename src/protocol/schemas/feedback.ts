@@ -57,14 +57,14 @@ const feedbackBody = {
   properties: { feedback: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: feedbackItem } },
 } as const;
 
-const validateFeedbackSchema = ajv.compile(feedbackBody);
+const validateFeedbackSchema = ajv.compile<FeedbackBody>(feedbackBody);
 
 export function validateFeedback(body: unknown): ValidationResult {
   if (!validateFeedbackSchema(body)) return result(describeErrors(validateFeedbackSchema.errors));
   // RFC 3339 admits forms (a leap second, a space separator) that Date cannot always represent;
   // an item that would store an Invalid Date is rejected here rather than by the database.
   const errors: string[] = [];
-  (body as unknown as FeedbackBody).feedback.forEach((item, i) => {
+  body.feedback.forEach((item, i) => {
     if (Number.isNaN(Date.parse(item.outcomeTimestamp))) errors.push(`/feedback/${i}/outcomeTimestamp must be a representable date-time`);
     // What is stored of the item (normaliseFeedbackItem) must be text the database accepts.
     const stored = normaliseFeedbackItem(item);

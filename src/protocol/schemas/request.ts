@@ -1,5 +1,6 @@
 import type { SchemaObject, ValidateFunction } from 'ajv';
-import { ajv, describeErrors, isObject, result } from './ajv.js';
+import { isRecord } from '../../type-guards.js';
+import { ajv, describeErrors, result } from './ajv.js';
 import type { ValidationResult } from './ajv.js';
 
 // Hook request bodies (CDS Hooks 2.0 §Calling a CDS Service, hook tables of the CDS Hooks Library
@@ -146,12 +147,12 @@ const requestValidators: Record<HookName, ValidateFunction> = {
  * that passed the schema; anything else yields no errors rather than a crash.
  */
 export function checkSelectionsInDraftOrders(body: unknown): string[] {
-  if (!isObject(body) || !isObject(body.context)) return [];
+  if (!isRecord(body) || !isRecord(body.context)) return [];
   const { selections, draftOrders: bundle } = body.context;
-  if (!Array.isArray(selections) || !isObject(bundle) || !Array.isArray(bundle.entry)) return [];
+  if (!Array.isArray(selections) || !isRecord(bundle) || !Array.isArray(bundle.entry)) return [];
   const drafts = new Set<string>();
   for (const entry of bundle.entry) {
-    if (!isObject(entry) || !isObject(entry.resource)) continue;
+    if (!isRecord(entry) || !isRecord(entry.resource)) continue;
     const { resourceType, id } = entry.resource;
     if (typeof resourceType === 'string' && typeof id === 'string') drafts.add(`${resourceType}/${id}`);
   }

@@ -1,5 +1,6 @@
 import type { SchemaObject } from 'ajv';
-import { ajv, describeErrors, findEmptyValues, isObject, pointer, result } from './ajv.js';
+import { isRecord } from '../../type-guards.js';
+import { ajv, describeErrors, findEmptyValues, pointer, result } from './ajv.js';
 import type { ValidationResult } from './ajv.js';
 import { FHIR_ID_PATTERN } from './request.js';
 
@@ -229,10 +230,10 @@ const EMPTY_SERVICES = new Set(['/services']);
 /** cds-resp-1: with `at-most-one` the client can only apply one, so at most one is recommended. */
 function checkRecommendedSuggestions(body: unknown): string[] {
   const errors: string[] = [];
-  if (!isObject(body) || !Array.isArray(body.cards)) return errors;
+  if (!isRecord(body) || !Array.isArray(body.cards)) return errors;
   body.cards.forEach((c: unknown, i) => {
-    if (!isObject(c) || c.selectionBehavior !== 'at-most-one' || !Array.isArray(c.suggestions)) return;
-    const recommended = c.suggestions.filter((s: unknown) => isObject(s) && s.isRecommended === true).length;
+    if (!isRecord(c) || c.selectionBehavior !== 'at-most-one' || !Array.isArray(c.suggestions)) return;
+    const recommended = c.suggestions.filter((s: unknown) => isRecord(s) && s.isRecommended === true).length;
     if (recommended > 1) {
       errors.push(`/cards/${i}/suggestions must have at most one isRecommended suggestion with selectionBehavior at-most-one`);
     }
@@ -243,7 +244,7 @@ function checkRecommendedSuggestions(body: unknown): string[] {
 /** Card and suggestion uuids identify feedback targets, so they must not collide in one response. */
 function checkUniqueUuids(body: unknown): string[] {
   const errors: string[] = [];
-  if (!isObject(body) || !Array.isArray(body.cards)) return errors;
+  if (!isRecord(body) || !Array.isArray(body.cards)) return errors;
   const seen = new Set<string>();
   const note = (uuid: unknown, path: string): void => {
     if (typeof uuid !== 'string') return;
@@ -251,11 +252,11 @@ function checkUniqueUuids(body: unknown): string[] {
     seen.add(uuid);
   };
   body.cards.forEach((c: unknown, i) => {
-    if (!isObject(c)) return;
+    if (!isRecord(c)) return;
     note(c.uuid, `/cards/${i}/uuid`);
     if (!Array.isArray(c.suggestions)) return;
     c.suggestions.forEach((s: unknown, j) => {
-      if (isObject(s)) note(s.uuid, `/cards/${i}/suggestions/${j}/uuid`);
+      if (isRecord(s)) note(s.uuid, `/cards/${i}/suggestions/${j}/uuid`);
     });
   });
   return errors;
@@ -285,10 +286,10 @@ export function validateHemeResponse(body: unknown): ValidationResult {
 export function validateDiscovery(body: unknown): ValidationResult {
   const errors = validateDiscoverySchema(body) ? [] : describeErrors(validateDiscoverySchema.errors);
   errors.push(...findEmptyValues(body, EMPTY_SERVICES));
-  if (isObject(body) && Array.isArray(body.services)) {
+  if (isRecord(body) && Array.isArray(body.services)) {
     const seen = new Set<string>();
     body.services.forEach((s: unknown, i) => {
-      if (!isObject(s) || typeof s.id !== 'string' || typeof s.hook !== 'string') return;
+      if (!isRecord(s) || typeof s.id !== 'string' || typeof s.hook !== 'string') return;
       const key = `${s.id}\u0000${s.hook}`;
       if (seen.has(key)) errors.push(`${pointer('/services', i)} must not repeat an (id, hook) pair`);
       seen.add(key);

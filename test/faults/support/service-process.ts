@@ -74,8 +74,8 @@ export async function startService(env: Record<string, string>, opts: { readyTim
       }
     });
   };
-  collect(child.stdout!);
-  collect(child.stderr!);
+  collect(child.stdout);
+  collect(child.stderr);
   const timeoutMs = opts.readyTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([

@@ -30,7 +30,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   // No recent high calcium: nothing to treat (the CRAB-C assessment reports a missing Ca).
   if (!serumHigh && !ionisedHigh) return [];
 
-  const shown = serumHigh ? (serum as NonNullable<typeof serum>) : (ionised as NonNullable<typeof ionised>);
+  const shown = serumHigh ? (serum) : (ionised as NonNullable<typeof ionised>);
   const values: UsedValue[] = [...(serum ? [usedLab(serum)] : []), ...(ionised ? [usedLab(ionised)] : [])];
   const criteriaMet = [...(serumHigh ? ['s-ca-gt-2.90'] : []), ...(ionisedHigh ? ['ionised-ca-gt-1.45'] : [])];
   const creatinine = latestLab(snapshot, 'lab:creatinine', 'umol/L', ctx.now, LAB_WINDOW_DAYS);

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { classifyActiveMyeloma } from './classify-active-myeloma.js';
 import { condition, context, lab, labsByConcept, snapshot } from '../support/snapshot-factory.test-support.js';
 import { renderBoth } from '../support/render.test-support.js';

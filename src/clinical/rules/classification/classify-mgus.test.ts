@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology } from '../../terminology/concepts.js';

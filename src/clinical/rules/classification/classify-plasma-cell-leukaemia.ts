@@ -1,4 +1,5 @@
 import type { EvaluationContext, Finding, PatientSnapshot, Rule, UsedValue } from '../../types.js';
+import { patientNotEvaluable } from '../support/findings.js';
 import { latestLab, usedLab } from '../support/labs.js';
 import { everExposed } from '../support/medications.js';
 import { assessPcd, inClassificationScope } from './context.js';
@@ -39,17 +40,10 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     if (calc !== undefined && !isPcl(calc)) return [];
     if (calc !== undefined) values.push({ concept: 'blood-pc-pct-calculated', value: calc, unit: '%', date: abs.effective });
     return [
-      {
-        ruleId: RULE_ID,
-        outcome: 'not-evaluable',
-        subject: 'patient',
-        variant: 'default',
-        params: {},
-        values,
-        missing: ['lab:blood-plasma-cells-pct', ...(wbc ? [] : ['lab:wbc'])],
+      patientNotEvaluable(RULE_ID, values, ['lab:blood-plasma-cells-pct', ...(wbc ? [] : ['lab:wbc'])], {
         ...(calc !== undefined ? { criteriaMet: [PCL_CRITERIA.calculated] } : {}),
         suggestions: [{ template: 'order-smear' }],
-      },
+      }),
     ];
   }
   if (!pct || !isPcl(pct.value)) return [];

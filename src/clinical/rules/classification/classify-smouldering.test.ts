@@ -1,5 +1,5 @@
 import { classifySmouldering } from './classify-smouldering.js';
-import { type PcdAssessment, classifyPcd, pcdFinding } from './context.js';
+import { classifyPcd, pcdFinding } from './context.js';
 import { result } from './mde-criteria.js';
 import { condition, context, lab, labsByConcept, snapshot } from '../support/snapshot-factory.test-support.js';
 import { renderBoth } from '../support/render.test-support.js';
@@ -38,7 +38,7 @@ describe('classify-smouldering', () => {
   it('fires only when every CRAB and SLiM item is evaluable (imaging coded), and renders both outcomes', () => {
     const no = result('not-met');
     const core = classifyPcd({ mde: { C: no, R: no, A: no, B: no, SLiM: no }, bmpc: 25, serumM: 34, al: false });
-    const fired = pcdFinding('classify-smouldering', 'fired', 'default', { ...core, values: [], suggestions: [] } as PcdAssessment);
+    const fired = pcdFinding('classify-smouldering', 'fired', 'default', { ...core, values: [], suggestions: [] });
     const ne = run([...normal, lab('lab:mprotein', 34, 'g/L', DX), lab('lab:bmpc', 25, '%', DX)]);
     const { en } = renderBoth([fired, ...ne], 'patient-view');
     expect(en.map((c) => c.summary)).toEqual([

@@ -223,7 +223,7 @@ const assessed = new WeakMap<PatientSnapshot, Map<number, PcdAssessment | undefi
 /** The whole assessment from a snapshot, or undefined when the patient is out of scope (MD-scope). */
 export function assessPcd(snapshot: PatientSnapshot, now: Date): PcdAssessment | undefined {
   let byTime = assessed.get(snapshot);
-  if (!byTime) assessed.set(snapshot, (byTime = new Map()));
+  if (!byTime) assessed.set(snapshot, (byTime = new Map<number, PcdAssessment | undefined>()));
   if (byTime.has(now.getTime())) return byTime.get(now.getTime());
   const result = assessPcdUncached(snapshot, now);
   byTime.set(now.getTime(), result);

@@ -90,7 +90,7 @@ describe('pcd-al-amyloid-screen', () => {
         code: { coding: [{ system: 'http://loinc.org', code: loinc }] },
         effectiveDateTime: '2025-05-20',
         valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
-      }) as Resource;
+      });
     const cond = { resourceType: 'Condition', id: 'c', code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'D47.2' }] } } as Resource;
     const build = (observations: Resource[]): Finding[] => {
       const input: SnapshotInput = { patientId: 'p', resources: { conditions: [cond], observations }, medications: [], draftOrders: [], unavailable: [] };

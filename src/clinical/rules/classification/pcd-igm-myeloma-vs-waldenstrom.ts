@@ -1,4 +1,5 @@
 import type { EvaluationContext, Finding, LabValue, PatientSnapshot, Rule, SuggestionRequest, UsedValue } from '../../types.js';
+import { patientNotEvaluable } from '../support/findings.js';
 import { currentConditions, inMyelomaScope, usedCondition } from '../support/conditions.js';
 import { MYELOMA_SCOPE_CONCEPTS } from '../../terminology/concepts.js';
 import { assessPcd, readPoint } from './context.js';
@@ -109,20 +110,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
     ...(missing.includes(MISSING_FISH) ? [{ template: 'order-fish' }] : []),
   ];
   if (!reading) {
-    return [
-      {
-        ruleId: RULE_ID,
-        outcome: 'not-evaluable',
-        subject: 'patient',
-        variant: 'default',
-        params: {},
-        values,
-        missing,
-        criteriaMet: met,
-        ...(notMet.length > 0 ? { criteriaNotMet: notMet } : {}),
-        suggestions,
-      },
-    ];
+    return [patientNotEvaluable(RULE_ID, values, missing, { criteriaMet: met, ...(notMet.length > 0 ? { criteriaNotMet: notMet } : {}), suggestions })];
   }
   let variant: string = reading;
   if (reading === 'myeloma' || reading === 'pathologist') {

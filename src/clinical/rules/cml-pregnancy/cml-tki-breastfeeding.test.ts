@@ -86,7 +86,7 @@ describe('cml-tki-breastfeeding through buildSnapshot (FHIR R4)', () => {
 
   it('an active breastfeeding Condition (SNOMED 413712001) fires for every TKI', () => {
     for (const [name, codes] of Object.entries(TKI_CODES)) {
-      const s = fhirSnapshot(patient('female', bornForAge(33)) as never, [bfCondition] as never, [draftRequest(`d-${name}`, codes)] as never);
+      const s = fhirSnapshot(patient('female', bornForAge(33)), [bfCondition] as never, [draftRequest(`d-${name}`, codes)] as never);
       expect({ name, outcome: only(run(s, 'order-sign', FHIR_NOW)).outcome }).toEqual({ name, outcome: 'fired' });
     }
   });

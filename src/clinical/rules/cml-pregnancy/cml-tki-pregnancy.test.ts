@@ -158,9 +158,9 @@ describe('cml-tki-pregnancy through buildSnapshot (FHIR R4)', () => {
     const pregnant = [pregnancyStatus('ps', '2026-11-10', 'pregnant')];
     for (const [name, codes] of Object.entries(TKI_CODES)) {
       const variants = [
-        draftRequest(`${name}-atc`, { atc: codes.atc as string }),
-        draftRequest(`${name}-oid`, { atc: codes.atc as string, atcSystem: ATC_OID }),
-        draftRequest(`${name}-contained`, { atc: codes.atc as string }, { contained: true }),
+        draftRequest(`${name}-atc`, { atc: codes.atc }),
+        draftRequest(`${name}-oid`, { atc: codes.atc, atcSystem: ATC_OID }),
+        draftRequest(`${name}-contained`, { atc: codes.atc }, { contained: true }),
         ...(codes.rxnorm ? [draftRequest(`${name}-rx`, { rxnorm: codes.rxnorm })] : []),
       ];
       for (const v of variants) {
@@ -173,10 +173,10 @@ describe('cml-tki-pregnancy through buildSnapshot (FHIR R4)', () => {
   it('order-select: only the selected draft is checked', () => {
     const pregnant = [pregnancyStatus('ps', '2026-11-10', 'pregnant')];
     const other = draftRequest('d-other', TKI_CODES.dasatinib as object);
-    const s = fhirSnapshot(woman as never, pregnant as never, [draft, other] as never, { selections: ['MedicationRequest/d-other'] });
+    const s = fhirSnapshot(woman, pregnant, [draft, other] as never, { selections: ['MedicationRequest/d-other'] });
     expect(run(s, 'order-select', FHIR_NOW).map((f) => f.subject)).toEqual(['MedicationRequest/d-other']);
     // order-sign sends no selections: every draft is in focus.
-    const signed = fhirSnapshot(woman as never, pregnant as never, [draft, other] as never);
+    const signed = fhirSnapshot(woman, pregnant, [draft, other] as never);
     expect(run(signed, 'order-sign', FHIR_NOW).map((f) => f.subject)).toEqual(['MedicationRequest/d-ima', 'MedicationRequest/d-other']);
   });
 });

@@ -31,14 +31,14 @@ function draft(patientId: string, id: string, atc: string, rxnorm: string | unde
     ...(doseUg !== undefined
       ? { dosageInstruction: [{ text: `${doseUg} µg s.c. hver 2. uke`, doseAndRate: [{ doseQuantity: { value: doseUg, unit: 'µg', system: 'http://unitsofmeasure.org', code: 'ug' } }] }] }
       : {}),
-  } as Resource;
+  };
 }
 
 function cards(patientId: string, hook: Hook, drafts: Resource[] = []): Finding[] {
   const all = bundleResources(patientId);
   const input: SnapshotInput = {
     patientId,
-    patient: all.find((r) => r.resourceType === 'Patient') as SnapshotInput['patient'] & object,
+    patient: all.find((r) => r.resourceType === 'Patient'),
     resources: { observations: all.filter((r) => r.resourceType !== 'Patient') },
     medications: [],
     draftOrders: drafts,

@@ -43,7 +43,7 @@ describe('ropeg-dose-range-context', () => {
   it('through buildSnapshot: the same answer for µg and mg doses', () => {
     const p = patient('female', '1960-01-01');
     const dose = (value: number, code: string): Finding =>
-      only(run(fhirSnapshot(p as never, [], [draftRequest('r', ROPEG_CODES, { dose: { value, code } })] as never), FHIR_NOW));
+      only(run(fhirSnapshot(p, [], [draftRequest('r', ROPEG_CODES, { dose: { value, code } })] as never), FHIR_NOW));
     expect(dose(600, 'ug')).toMatchObject({ variant: 'above-max', params: { dose: 600 } });
     expect(dose(0.6, 'mg')).toMatchObject({ variant: 'above-max', params: { dose: 600 } });
     expect(dose(500, 'ug')).toMatchObject({ variant: 'context', params: { dose: 500 } });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { Finding, Hook, PatientSnapshot } from '../../types.js';
 import { doseLenalidomideRenal } from './dose-lenalidomide-renal.js';
 import { context, daysFrom, draftOrder, lab, labsByConcept, snapshot } from '../support/snapshot-factory.test-support.js';

@@ -6,7 +6,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
-import { loadTerminology, type Terminology } from '../../terminology/concepts.js';
+import { loadTerminology } from '../../terminology/concepts.js';
+import type { Terminology } from '../../terminology/types.js';
 import type { DataDomain, PatientSnapshot } from '../../types.js';
 
 export const PID = 'pt-1';

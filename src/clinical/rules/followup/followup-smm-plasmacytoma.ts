@@ -1,4 +1,5 @@
 import type { ConditionEntry, EvaluationContext, Finding, PatientSnapshot, ProcedureEntry, Rule, SuggestionRequest, UsedValue } from '../../types.js';
+import { patientNotEvaluable } from '../support/findings.js';
 import { currentConditions, earliestDiagnosis, usedCondition } from '../support/conditions.js';
 import { labNearest, labValues, latestLab, usedLab } from '../support/labs.js';
 import { isValidDate, isoDate } from '../support/time.js';
@@ -259,18 +260,11 @@ export function alternatingDue(lastMri: Date | undefined, lastCt: Date | undefin
 }
 
 function notEvaluable(values: UsedValue[], missing: string[], suggestions: SuggestionRequest[], met: string[] = [], notMet: string[] = []): Finding {
-  return {
-    ruleId: RULE_ID,
-    outcome: 'not-evaluable',
-    subject: 'patient',
-    variant: 'default',
-    params: {},
-    values,
-    missing,
+  return patientNotEvaluable(RULE_ID, values, missing, {
     ...(met.length > 0 ? { criteriaMet: met } : {}),
     ...(notMet.length > 0 ? { criteriaNotMet: notMet } : {}),
     ...(suggestions.length > 0 ? { suggestions } : {}),
-  };
+  });
 }
 
 export const followupSmmPlasmacytoma: Rule = {

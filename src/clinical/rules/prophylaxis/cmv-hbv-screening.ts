@@ -1,4 +1,4 @@
-import type { CodedObservation, DraftOrder, EvaluationContext, Finding, LabValue, MedicationEntry, PatientSnapshot, Rule, SuggestionRequest, UsedValue } from '../../types.js';
+import type { DraftOrder, EvaluationContext, Finding, MedicationEntry, PatientSnapshot, Rule, SuggestionRequest, UsedValue } from '../../types.js';
 import { BISPECIFIC, CAR_T, CAR_T_PROCEDURE, SYSTEMIC_STEROIDS, carTReinfusion, onBispecific, serviceOrdered, usedDraft } from './context.js';
 import { labValues, usedLab } from '../support/labs.js';
 import { administrationsOf, currentMedications, hasConcept, isOnOrOrdered, usedMedication } from '../support/medications.js';
@@ -33,12 +33,12 @@ type Result = { status: 'positive' | 'negative'; value: UsedValue; at: Date } | 
 function latestResult(snapshot: PatientSnapshot, concept: string, now: Date, windowDays?: number): Result {
   const inWindow = (at: Date): boolean => daysBetween(at, now) >= 0 && (windowDays === undefined || daysBetween(at, now) <= windowDays);
   const candidates: NonNullable<Result>[] = [];
-  for (const c of (snapshot.codedObservations[concept] ?? []) as CodedObservation[]) {
+  for (const c of (snapshot.codedObservations[concept] ?? [])) {
     if (!inWindow(c.effective)) continue;
     const status = c.valueConcepts.some((v) => POSITIVE.includes(v)) ? 'positive' : c.valueConcepts.some((v) => NEGATIVE.includes(v)) ? 'negative' : undefined;
     if (status) candidates.push({ status, at: c.effective, value: { concept, value: status === 'positive' ? 'positive' : 'negative', date: c.effective, source: c.source } });
   }
-  for (const v of labValues(snapshot, concept, IU_ML) as LabValue[]) {
+  for (const v of labValues(snapshot, concept, IU_ML)) {
     if (inWindow(v.effective)) candidates.push({ status: v.value > 0 ? 'positive' : 'negative', at: v.effective, value: usedLab(v) });
   }
   return candidates.sort((a, b) => b.at.getTime() - a.at.getTime())[0];

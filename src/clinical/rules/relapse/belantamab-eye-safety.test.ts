@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { Finding, Hook, MedicationEntry, PatientSnapshot } from '../../types.js';
 import { TEARS_MIN_TIMES_PER_DAY, belantamabEyeSafety } from './belantamab-eye-safety.js';
 import { condition, context, daysFrom, draftOrder, draftProcedure, medication, procedure, snapshot, unavailable } from '../support/snapshot-factory.test-support.js';

@@ -5,7 +5,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
-import { loadTerminology, type Terminology } from '../../terminology/concepts.js';
+import { loadTerminology } from '../../terminology/concepts.js';
+import type { Terminology } from '../../terminology/types.js';
 import type { DataDomain, PatientSnapshot } from '../../types.js';
 
 export const PID = 'pt-1';
@@ -62,7 +63,7 @@ export function fhirSnapshot(
   terminology ??= loadTerminology();
   const input: SnapshotInput = {
     patientId: PID,
-    ...(parts.patient ? { patient: { resourceType: 'Patient', id: PID, ...parts.patient } as SnapshotInput['patient'] } : {}),
+    ...(parts.patient ? { patient: { resourceType: 'Patient', id: PID, ...parts.patient } } : {}),
     resources: (parts.resources ?? {}) as Partial<Record<DataDomain, Resource[]>>,
     medications: [],
     draftOrders: (parts.drafts ?? []) as Resource[],

@@ -170,7 +170,7 @@ describe('risk-ims-imwg-2024', () => {
           code: { coding: [{ system: 'http://loinc.org', code: loinc }] },
           effectiveDateTime: '2025-01-14',
           valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
-        }) as Resource;
+        });
       const cond = { resourceType: 'Condition', id: 'c1', code: { coding: [{ system: 'http://snomed.info/sct', code: '109989006' }] }, onsetDateTime: DX } as Resource;
       const input: SnapshotInput = {
         patientId: 'p1',

@@ -1,4 +1,5 @@
 import type { EvaluationContext, Finding, PatientSnapshot, Rule, SuggestionRequest, UsedValue } from '../../types.js';
+import { patientNotEvaluable } from '../support/findings.js';
 import { DIAGNOSIS_WINDOW_DAYS } from './stage-iss.js';
 import { labNearest, usedLab } from '../support/labs.js';
 import { usedCondition } from '../support/conditions.js';
@@ -174,19 +175,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   if (result.risk === 'standard') {
     return [{ ruleId: RULE_ID, outcome: 'fired', subject: 'patient', variant: 'standard', params: {}, values, missing: [], ...criteria, indicator: 'info' }];
   }
-  return [
-    {
-      ruleId: RULE_ID,
-      outcome: 'not-evaluable',
-      subject: 'patient',
-      variant: 'default',
-      params: {},
-      values,
-      missing: result.missing,
-      ...criteria,
-      ...withSuggestions,
-    },
-  ];
+  return [patientNotEvaluable(RULE_ID, values, result.missing, { ...criteria, ...withSuggestions })];
 }
 
 export const riskImsImwg2024: Rule = {

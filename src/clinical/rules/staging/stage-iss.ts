@@ -10,6 +10,7 @@ import type {
   UsedValue,
 } from '../../types.js';
 import { DAY_MS } from '../../day.js';
+import { patientNotEvaluable } from '../support/findings.js';
 
 // Catalogue A.4 `stage-iss`: International Staging System for myeloma, from serum β2-microglobulin
 // and albumin at diagnosis. Seed [003] «Internasjonalt prognostisk stadium (ISS)».
@@ -179,19 +180,7 @@ function evaluate(snapshot: PatientSnapshot, _ctx: EvaluationContext): Finding[]
       template: 'order-lab',
       params: { concept, loinc: LOINC[concept] as string },
     }));
-    return [
-      {
-        ruleId: RULE_ID,
-        outcome: 'not-evaluable',
-        subject: 'patient',
-        variant: 'default',
-        params: {},
-        values,
-        missing: result.missing,
-        ...criteria,
-        suggestions,
-      },
-    ];
+    return [patientNotEvaluable(RULE_ID, values, result.missing, { ...criteria, suggestions })];
   }
 
   const params: Record<string, string | number> = { stage: result.stage };

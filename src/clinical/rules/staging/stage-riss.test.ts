@@ -153,7 +153,7 @@ describe('stage-riss', () => {
         effectiveDateTime: '2025-01-14',
         valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
         ...more,
-      }) as Resource;
+      });
     const cond = {
       resourceType: 'Condition',
       id: 'c1',
@@ -161,7 +161,7 @@ describe('stage-riss', () => {
       onsetDateTime: DX,
     } as Resource;
     const fishObs = ['del17p', 't4-14', 't14-16'].map(
-      (code) =>
+      (code): Resource =>
         ({
           resourceType: 'Observation',
           id: `f-${code}`,
@@ -169,7 +169,7 @@ describe('stage-riss', () => {
           code: { coding: [{ system: 'urn:heme-cds:fish-finding', code }] },
           effectiveDateTime: '2025-01-14',
           valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA9634-2' }] },
-        }) as Resource,
+        }),
     );
     function stageOf(b2mNmol: number, albuminGdl: number): string {
       const ldObs = obs('ld', '2532-0', 205, 'U/L', { referenceRange: [{ low: { value: 105, unit: 'U/L' }, high: { value: 205, unit: 'U/L' } }] });

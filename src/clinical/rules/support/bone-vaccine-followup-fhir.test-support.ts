@@ -4,7 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
 import { loadTerminology } from '../../terminology/concepts.js';
-import type { Terminology } from '../../terminology/concepts.js';
+import type { Terminology } from '../../terminology/types.js';
 import type { DataDomain, PatientSnapshot } from '../../types.js';
 
 export const PID = 'pt-bvf';

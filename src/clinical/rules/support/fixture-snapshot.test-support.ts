@@ -7,7 +7,8 @@ import { rebaseFixtureDates } from '../../../demo-fhir/fixture-dates.js';
 import { fromRoot } from '../../../paths.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import type { SnapshotInput } from '../../snapshot/input.js';
-import { loadTerminology, type Terminology } from '../../terminology/concepts.js';
+import { loadTerminology } from '../../terminology/concepts.js';
+import type { Terminology } from '../../terminology/types.js';
 import type { DataDomain, PatientSnapshot } from '../../types.js';
 
 const DOMAIN_OF: Record<string, DataDomain> = {

@@ -9,7 +9,7 @@ const derived = new WeakMap<PatientSnapshot, Map<string, unknown>>();
 
 export function oncePerSnapshot<T>(snapshot: PatientSnapshot, key: string, compute: () => T): T {
   let entries = derived.get(snapshot);
-  if (!entries) derived.set(snapshot, (entries = new Map()));
+  if (!entries) derived.set(snapshot, (entries = new Map<string, unknown>()));
   if (entries.has(key)) return entries.get(key) as T;
   const value = compute();
   entries.set(key, value);

@@ -7,7 +7,7 @@ import { loadCardTemplates, type CardTemplates } from '../../../cards/templates.
 import { createDisplayOf, renderCards } from '../../../cards/render.js';
 import type { Card } from '../../../cards/types.js';
 import { loadTerminology } from '../../terminology/concepts.js';
-import type { Terminology } from '../../terminology/concepts.js';
+import type { Terminology } from '../../terminology/types.js';
 import { validateHemeResponse } from '../../../protocol/schemas/index.js';
 import type { Finding, Hook, Locale } from '../../types.js';
 

@@ -1,4 +1,5 @@
 import type { ConditionEntry, EvaluationContext, Finding, LabValue, PatientSnapshot, Rule, SuggestionRequest, UsedValue } from '../../types.js';
+import { patientNotEvaluable } from '../support/findings.js';
 import { MYELOMA_SCOPE_CONCEPTS } from '../../terminology/concepts.js';
 import { currentConditions, usedCondition } from '../support/conditions.js';
 import { addDays, isValidDate } from '../support/time.js';
@@ -319,18 +320,11 @@ function patientView(snapshot: PatientSnapshot, a: Assessment, now: Date): Findi
     const suggestions: SuggestionRequest[] = result.missing.filter((m) => ORDER_LOINC[m]).map(orderLab);
     if (result.missing.includes(ISOTYPE)) suggestions.push({ template: 'order-immunofixation' });
     return [
-      {
-        ruleId: RULE_ID,
-        outcome: 'not-evaluable',
-        subject: 'patient',
-        variant: 'default',
-        params: {},
-        values,
-        missing: result.missing,
+      patientNotEvaluable(RULE_ID, values, result.missing, {
         ...(result.met.length > 0 ? { criteriaMet: result.met } : {}),
         ...(result.notMet.length > 0 ? { criteriaNotMet: result.notMet } : {}),
         ...(suggestions.length > 0 ? { suggestions } : {}),
-      },
+      }),
     ];
   }
   if (result.level === 'low-risk') {
