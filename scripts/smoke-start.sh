@@ -25,8 +25,9 @@ echo "discovery answered ${ms} ms after start (limit 20000 ms)"
 # The README's patient-view example against the demo FHIR server.
 out=$(curl -fs -X POST "http://127.0.0.1:$port/cds-services/heme-patient-view" -H 'Content-Type: application/json' -H 'Accept-Language: en' \
   -d "{\"hook\":\"patient-view\",\"hookInstance\":\"d1c3f5a2-1111-4e3b-9d44-000000000001\",\"fhirServer\":\"http://127.0.0.1:$fport/fhir\",\"context\":{\"userId\":\"Practitioner/demo\",\"patientId\":\"pat-bortezomib-no-valaciclovir\"}}")
-echo "$out" | grep -q '"code":"stage-iss"' || { echo "no ISS card: $out"; exit 1; }
-echo "$out" | grep -q '"code":"vzv-prophylaxis"' || { echo "no valaciclovir card: $out"; exit 1; }
+# A rule's code is the card's topic, or listed in a merged card's "urn:heme-cds:rules" extension.
+echo "$out" | grep -q '"stage-iss' || { echo "no ISS card: $out"; exit 1; }
+echo "$out" | grep -q '"vzv-prophylaxis' || { echo "no valaciclovir card: $out"; exit 1; }
 echo "patient-view example: ISS and missing-valaciclovir cards returned"
 # The README's order-sign examples: TKI in pregnancy and the daratumumab-to-apheresis gap.
 sign() {
@@ -36,7 +37,7 @@ sign() {
 out=$(sign pat-cml-pregnant '{"resourceType":"MedicationRequest","id":"draft-1","status":"draft","intent":"order","subject":{"reference":"Patient/pat-cml-pregnant"},"medicationCodeableConcept":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EA01"}]}}')
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(c["indicator"]=="critical" and c["source"]["topic"]["code"]=="cml-tki-pregnancy" for c in d["cards"]) else 1)' \
   || { echo "no critical TKI-in-pregnancy card: $out"; exit 1; }
-out=$(sign pat-dara-apheresis '{"resourceType":"ServiceRequest","id":"draft-1","status":"draft","intent":"order","subject":{"reference":"Patient/pat-dara-apheresis"},"code":{"coding":[{"system":"urn:heme-cds:local","code":"stem-cell-apheresis"}]},"occurrenceDateTime":"2026-11-26"}')
+out=$(sign pat-dara-apheresis '{"resourceType":"ServiceRequest","id":"draft-1","status":"draft","intent":"order","subject":{"reference":"Patient/pat-dara-apheresis"},"code":{"coding":[{"system":"urn:heme-cds:local","code":"stem-cell-apheresis"}]},"occurrenceDateTime":"'"$(date -u -d '+4 days' +%F)"'"}')
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(c["indicator"]=="critical" and c["source"]["topic"]["code"]=="dara-apheresis-4-week-gap" for c in d["cards"]) else 1)' \
   || { echo "no critical daratumumab-to-apheresis card: $out"; exit 1; }
 echo "order-sign examples: critical TKI-in-pregnancy and daratumumab-to-apheresis cards returned"
