@@ -4,20 +4,11 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createRuntime } from '../src/runtime.js';
 import { startJwtIssuer, type JwtIssuer } from './support/jwt-issuer.js';
-import { hookBody, PUBLIC_BASE, startStack, type TestStack } from './support/stack.js';
+import { hookBody, noDataPrefetch, PUBLIC_BASE, startStack, type TestStack } from './support/stack.js';
 
 // Issue 13 item 6: a per-client rate limit (429 + Retry-After), the feedback size cap, and the
 // retention purge the service runs by itself.
-const prefetch = {
-  patient: { resourceType: 'Patient', id: 'pat-rl', birthDate: '1960-01-01' },
-  conditions: null,
-  observations: null,
-  medicationRequests: null,
-  medicationStatements: null,
-  medicationAdministrations: null,
-  procedures: null,
-  serviceRequests: null,
-};
+const prefetch = (stack: TestStack) => noDataPrefetch(stack, { resourceType: 'Patient', id: 'pat-rl', birthDate: '1960-01-01' });
 const SVC = `${PUBLIC_BASE}/cds-services/heme-patient-view`;
 
 describe('with trusted clients', () => {
@@ -37,7 +28,7 @@ describe('with trusted clients', () => {
   });
 
   const hook = async (issuer: JwtIssuer) =>
-    request(stack.app).post('/cds-services/heme-patient-view').set('Authorization', `Bearer ${await issuer.sign({ aud: SVC })}`).send(hookBody('patient-view', 'pat-rl', { prefetch }));
+    request(stack.app).post('/cds-services/heme-patient-view').set('Authorization', `Bearer ${await issuer.sign({ aud: SVC })}`).send(hookBody('patient-view', 'pat-rl', { prefetch: prefetch(stack) }));
   const feedback = async (issuer: JwtIssuer, body: unknown) =>
     request(stack.app).post('/cds-services/heme-patient-view/feedback').set('Authorization', `Bearer ${await issuer.sign({ aud: `${SVC}/feedback` })}`).send(body as object);
 
@@ -66,7 +57,7 @@ test('loopback development is not limited', async () => {
   const stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '2' } });
   try {
     for (let i = 0; i < 4; i++) {
-      expect((await request(stack.app).post('/cds-services/heme-patient-view').send(hookBody('patient-view', 'pat-rl', { prefetch }))).status).toBe(200);
+      expect((await request(stack.app).post('/cds-services/heme-patient-view').send(hookBody('patient-view', 'pat-rl', { prefetch: prefetch(stack) }))).status).toBe(200);
     }
   } finally {
     await stack.close();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { hookBody, startStack, type TestStack } from './support/stack.js';
+import { hookBody, noDataPrefetch, startStack, type TestStack } from './support/stack.js';
 
 // Issue 13 item 2: text PostgreSQL cannot store (NUL, lone UTF-16 surrogates) is a 400 wherever it
 // would be stored, and the hookInstance that goes into the audit must be a UUID.
@@ -11,16 +11,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const nullPrefetch = () => ({
-  patient: { resourceType: 'Patient', id: 'pat-x', birthDate: '1960-01-01' },
-  conditions: null,
-  observations: null,
-  medicationRequests: null,
-  medicationStatements: null,
-  medicationAdministrations: null,
-  procedures: null,
-  serviceRequests: null,
-});
+const nullPrefetch = () => noDataPrefetch(stack, { resourceType: 'Patient', id: 'pat-x', birthDate: '1960-01-01' });
 
 describe('hookInstance', () => {
   test.each([

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startJwtIssuer, type JwtIssuer } from './support/jwt-issuer.js';
-import { hookBody, PUBLIC_BASE, startStack, type TestStack } from './support/stack.js';
+import { hookBody, noDataPrefetch, PUBLIC_BASE, startStack, type TestStack } from './support/stack.js';
 
 // Issue 13 items 9 and 10: token lifetime limits, a warning per refused token saying why (never the
 // token), and /metrics behind METRICS_TOKEN. Real keys, real signatures, the JWKS over HTTP.
@@ -31,16 +31,7 @@ afterAll(async () => {
 
 const body = () =>
   hookBody('patient-view', 'pat-token', {
-    prefetch: {
-      patient: { resourceType: 'Patient', id: 'pat-token', birthDate: '1960-01-01' },
-      conditions: null,
-      observations: null,
-      medicationRequests: null,
-      medicationStatements: null,
-      medicationAdministrations: null,
-      procedures: null,
-      serviceRequests: null,
-    },
+    prefetch: noDataPrefetch(stack, { resourceType: 'Patient', id: 'pat-token', birthDate: '1960-01-01' }),
   });
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -103,6 +103,16 @@ export function hookBody(hook: 'patient-view' | 'order-select' | 'order-sign', p
   };
 }
 
+/**
+ * A prefetch that says "no data" for every key the service asks for (the observation query may be
+ * split over observations, observations-2 ...), with only the given Patient: a call that needs no FHIR server.
+ */
+export function noDataPrefetch(stack: TestStack, patient: Record<string, unknown>, serviceId = 'heme-patient-view'): Record<string, unknown> {
+  const service = stack.runtime.deps.services.find((s) => s.id === serviceId);
+  if (service === undefined) throw new Error(`no service ${serviceId}`);
+  return Object.fromEntries(Object.keys(service.prefetch).map((key) => [key, key === 'patient' ? patient : null]));
+}
+
 /** Fetches every prefetch template of a service from a FHIR server, as an EHR would. */
 export async function fullPrefetch(
   prefetch: Record<string, string>,
