@@ -58,10 +58,10 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await check()) return true;
+    if (check()) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return check();
@@ -117,7 +117,7 @@ describe('npm start with the demo FHIR server (the default on loopback)', () => 
     const demoPid = Number(event(svc, 'demo-fhir.started')?.pid);
     svc.child.kill('SIGTERM');
     expect(await svc.exited).toEqual({ code: 0, signal: null });
-    expect(await until(async () => !pidAlive(demoPid), 5000)).toBe(true);
+    expect(await until(() => !pidAlive(demoPid), 5000)).toBe(true);
     expect(await accepts('127.0.0.1', demoPort)).toBe(false);
   });
 });
@@ -129,7 +129,7 @@ describe('the demo FHIR server does not outlive a killed service', () => {
     const demoPid = Number(event(svc, 'demo-fhir.started')?.pid);
     expect(pidAlive(demoPid)).toBe(true);
     await svc.stop(); // SIGKILL: no shutdown code runs in the service
-    expect(await until(async () => !pidAlive(demoPid), 10_000)).toBe(true);
+    expect(await until(() => !pidAlive(demoPid), 10_000)).toBe(true);
     expect(await accepts('127.0.0.1', demoPort)).toBe(false);
   }, 120_000);
 });
@@ -141,7 +141,7 @@ describe('a service on every interface', () => {
 
   it('starts no demo FHIR server unless asked for', async () => {
     const demoPort = await freePort();
-    const svc = await startService({ HOST: '0.0.0.0', CDS_AUTH: 'off', DEMO_FHIR_PORT: String(demoPort), DATA_DIR: dataDir() }, { readyTimeoutMs: 110_000 });
+    const svc = await startService({ HOST: '0.0.0.0', CDS_AUTH: 'off', PSEUDONYM_SECRET: 'f'.repeat(64), DEMO_FHIR_PORT: String(demoPort), DATA_DIR: dataDir() }, { readyTimeoutMs: 110_000 });
     try {
       expect(event(svc, 'demo-fhir.started')).toBeUndefined();
       expect(event(svc, 'startup.ready')?.demoFhir).toBeUndefined();
@@ -154,7 +154,7 @@ describe('a service on every interface', () => {
   it('asked for with DEMO_FHIR=on, binds it on loopback only', async () => {
     const demoPort = await freePort();
     const svc = await startService(
-      { HOST: '0.0.0.0', CDS_AUTH: 'off', DEMO_FHIR: 'on', DEMO_FHIR_PORT: String(demoPort), DATA_DIR: dataDir() },
+      { HOST: '0.0.0.0', CDS_AUTH: 'off', PSEUDONYM_SECRET: 'f'.repeat(64), DEMO_FHIR: 'on', DEMO_FHIR_PORT: String(demoPort), DATA_DIR: dataDir() },
       { readyTimeoutMs: 110_000 },
     );
     try {

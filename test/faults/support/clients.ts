@@ -12,11 +12,13 @@ export function offlineHookBody(hookInstance = randomUUID()) {
       patient: { resourceType: 'Patient', id: 'pat-fault', birthDate: '1950-01-01' },
       conditions: null,
       observations: null,
+      'observations-2': null,
       medicationRequests: null,
       medicationStatements: null,
       medicationAdministrations: null,
       procedures: null,
       serviceRequests: null,
+      immunizations: null,
     },
   };
 }

@@ -76,7 +76,8 @@ export async function startService(env: Record<string, string>, opts: { readyTim
   };
   collect(child.stdout);
   collect(child.stderr);
-  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
+  // Generous: creating the embedded database takes seconds on a quiet machine and far longer on a loaded one.
+  const timeoutMs = opts.readyTimeoutMs ?? 90_000;
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
     readyP.then(() => 'ready' as const),
