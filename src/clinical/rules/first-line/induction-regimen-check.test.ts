@@ -73,7 +73,7 @@ describe('induction-regimen-check: doses after unit conversion', () => {
       type: 'update',
       resource: { id: 'draft-bortezomib', dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 1.3, code: 'mg/m2' } }] }] },
     });
-    expect(en[0]?.detail).toContain('Guideline dose: 1.3 mg/m2');
+    expect(en[0]?.detail).toContain('Guideline dose: 1.3 mg/m²');
     expect(en[0]?.source.url).toBe('http://cds.test/sources/003#induksjonsbehandlingen');
   });
 
