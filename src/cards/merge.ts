@@ -4,7 +4,7 @@ import type { CardTemplate, OutcomeTemplate } from './templates.js';
 // Sidebar economy (contract item 9): on patient-view, the info findings about the patient are shown
 // as few cards as a clinician reads them: one overview (classification, stage, risk, measurable
 // disease, response), one card for what the work-up still misses, and one card per other clinical
-// area. Warning and critical findings, and findings about a draft order, keep a card of their own.
+// question (AREA_CLUSTERS: the treatment pathway, infection prevention, bone disease, follow-up). Warning and critical findings, and findings about a draft order, keep a card of their own.
 // Each missing datum is asked for once per chart (on the first card that needs it), and data of
 // the time of diagnosis are no longer asked for once they cannot be taken (see clinical/baseline.ts).
 // The rule findings themselves are untouched: this module only decides which card shows them.
@@ -46,6 +46,20 @@ export interface MergeOptions {
 
 /** Areas (cards/<area>/) whose fired info findings make up the overview card. */
 const OVERVIEW_AREAS = new Set(['classification', 'staging', 'response']);
+/**
+ * Areas (cards/<area>/) that answer one clinical question and so share one card per chart: every
+ * treatment-pathway finding (first-line, relapse, CAR-T, CML treatment) is one "treatment" card,
+ * prophylaxis and vaccination one "infection prevention" card. An area not listed is its own card,
+ * so a rule added later is merged with its area.
+ */
+const AREA_CLUSTERS: Record<string, string> = {
+  'first-line': 'treatment',
+  relapse: 'treatment',
+  'car-t': 'treatment',
+  'cml-pregnancy': 'treatment',
+  prophylaxis: 'infection',
+  vaccination: 'infection',
+};
 /** Rules whose findings are the work-up question, besides the workup area itself. */
 const TODO_RULES = new Set(['pcd-al-amyloid-screen', 'pcd-igm-myeloma-vs-waldenstrom']);
 /** Cards that are never merged (service messages). */
@@ -87,7 +101,7 @@ function clusterOf(group: CardGroup, opts: MergeOptions): string | undefined {
   if (opts.baselineClosed && isBaselineGap(group)) return 'overview';
   if (TODO_RULES.has(group.finding.ruleId) || area === 'workup') return 'todo';
   if (OVERVIEW_AREAS.has(area)) return group.finding.outcome === 'fired' ? 'overview' : 'todo';
-  return `area:${area}`;
+  return `area:${AREA_CLUSTERS[area] ?? area}`;
 }
 
 function missingKeys(group: CardGroup): string[] {
