@@ -8,6 +8,7 @@ import { fromRoot } from '../paths.js';
 import { buildCatalogue } from './catalogue.js';
 import { loadDemoPatients, ruleOfTopic } from './demo-patients.js';
 import { orderableConcepts } from './concepts.js';
+import { patientsWithResponseFindings } from './response-patients.js';
 import { responseSeries } from './series.js';
 
 // The page for people at `/`: card preview, response plot and rule catalogue (web/ holds the HTML,
@@ -57,15 +58,26 @@ export function createWebRouter(deps: AppDeps): Router {
   const demoFhirBase = authOn ? undefined : deps.demoFhirBaseUrl;
   const patientView = services.find((s) => s.hook === 'patient-view');
 
-  const setup = {
-    auth: authOn ? 'required' : 'off',
-    locale: config.locale,
-    demoFhirBase: demoFhirBase ?? null,
-    services: services.map((s) => ({ id: s.id, hook: s.hook })),
-    patients: patients.map((p) => ({
-      ...p,
-      responseCards: p.calls.some((c) => c.expect.some((t) => responseRules.has(ruleOfTopic(t)))),
-    })),
+  // A response finding may be inside the merged overview card (another rule's topic code), so the
+  // scenario's topic codes alone do not tell: the response rules are also run over the charts, once,
+  // on the first request (not at start-up).
+  let setup: object | undefined;
+  const buildSetup = () => {
+    const withFindings = patientsWithResponseFindings(
+      allRules.filter((r) => responseRules.has(r.id)),
+      terminology,
+      deps.clock(),
+    );
+    return {
+      auth: authOn ? 'required' : 'off',
+      locale: config.locale,
+      demoFhirBase: demoFhirBase ?? null,
+      services: services.map((s) => ({ id: s.id, hook: s.hook })),
+      patients: patients.map((p) => ({
+        ...p,
+        responseCards: withFindings.has(p.id) || p.calls.some((c) => c.expect.some((t) => responseRules.has(ruleOfTopic(t)))),
+      })),
+    };
   };
   const concepts = orderableConcepts(terminology);
 
@@ -74,6 +86,7 @@ export function createWebRouter(deps: AppDeps): Router {
   });
   router.use('/ui/api', pageHeaders);
   router.get('/ui/api/setup', (_req, res) => {
+    setup ??= buildSetup();
     res.json(setup);
   });
   router.get('/ui/api/concepts', (_req, res) => {
