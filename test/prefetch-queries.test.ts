@@ -33,7 +33,8 @@ const filled = (template: string): string => `${LONG_BASE}/${template.replace(/\
 describe('query URL length', () => {
   test('every discovery template, filled with the longest id and a 150-character base, is at most 2,048 characters', async () => {
     const res = await request(stack.app).get('/cds-services');
-    const templates = (res.body.services as { prefetch?: Record<string, string> }[]).flatMap((s) => Object.values(s.prefetch ?? {}));
+    const { services } = res.body as { services: { prefetch?: Record<string, string> }[] };
+    const templates = services.flatMap((s) => Object.values(s.prefetch ?? {}));
     expect(templates.length).toBeGreaterThan(10);
     expect(LONG_BASE.length).toBe(150);
     for (const t of templates) {
@@ -42,7 +43,7 @@ describe('query URL length', () => {
     }
   });
 
-  test('the observation codes are split over several keys and none is lost', async () => {
+  test('the observation codes are split over several keys and none is lost', () => {
     const service = stack.runtime.deps.services.find((s) => s.id === 'heme-patient-view');
     const keys = service?.prefetchKeys?.observations ?? [];
     expect(keys.length).toBeGreaterThanOrEqual(2);
@@ -70,15 +71,17 @@ describe('query URL length', () => {
 });
 
 describe('paging over a real socket', () => {
-  const topics = (cards: { source: { topic: { code: string } } }[]) => cards.map((c) => c.source.topic.code).sort();
+  type TopicCard = { source: { topic: { code: string } } };
+  const topics = (cards: TopicCard[]) => cards.map((c) => c.source.topic.code).sort();
+  const cardsOf = (res: { body: unknown }): TopicCard[] => (res.body as { cards: TopicCard[] }).cards;
 
   test('a server paging at 2 gives the same cards as one page: every next link is followed', async () => {
     const call = (base: string) => request(stack.app).post('/cds-services/heme-patient-view').send(hookBody('patient-view', 'pat-new-myeloma', { fhirServer: base }));
     const [whole, inPages] = await Promise.all([call(fhir.baseUrl), call(paged.baseUrl)]);
     expect([whole.status, inPages.status]).toEqual([200, 200]);
-    expect(topics(whole.body.cards)).toContain('stage-iss');
-    expect(topics(inPages.body.cards)).toEqual(topics(whole.body.cards));
-    expect(topics(inPages.body.cards)).not.toContain('service.data-unavailable');
+    expect(topics(cardsOf(whole))).toContain('stage-iss');
+    expect(topics(cardsOf(inPages))).toEqual(topics(cardsOf(whole)));
+    expect(topics(cardsOf(inPages))).not.toContain('service.data-unavailable');
   });
 
   test('the server honours _count and the service reads every page: 16 observations in pages of 2', async () => {

@@ -41,7 +41,7 @@ describe('with trusted clients', () => {
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers['retry-after']);
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
-    expect(limited.body.resourceType).toBe('OperationOutcome');
+    expect((limited.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
     expect((await feedback(a, fb)).status).toBe(429);
     // Another client has its own budget.
     expect((await hook(b)).status).toBe(200);

@@ -61,7 +61,7 @@ async function sign(code: string, name: string, withPrefetch: boolean): Promise<
     .post('/cds-services/heme-order-sign')
     .send(hookBody('order-sign', PATIENT, { ...prefetch, fhirServer: fhir.baseUrl, context: { draftOrders: sandboxOrder(code, name) } }));
   expect(res.status).toBe(200);
-  return res.body.cards as Card[];
+  return (res.body as { cards: Card[] }).cards;
 }
 
 function tkiCard(cards: Card[]): Card {

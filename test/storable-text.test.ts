@@ -24,7 +24,8 @@ describe('hookInstance', () => {
       .post('/cds-services/heme-patient-view')
       .send({ ...hookBody('patient-view', 'pat-x', { prefetch: nullPrefetch() }), hookInstance });
     expect(res.status).toBe(400);
-    expect(res.body.issue[0].expression.join(' ')).toContain('/hookInstance');
+    const outcome = res.body as { issue: { expression: string[] }[] };
+    expect(outcome.issue[0]?.expression.join(' ')).toContain('/hookInstance');
   });
 
   test('a UUID → 200, audited', async () => {

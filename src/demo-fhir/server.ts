@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { getStatus, isOk, isResourceType } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { FhirRequest } from '@medplum/fhir-router';
-import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { isLoopbackHost } from '../config.js';
 import { BoundedMap } from './bounded-map.js';
 import { buildCapabilityStatement } from './capability.js';

@@ -87,7 +87,7 @@ export function createInvokeHandler(deps: AppDeps) {
     // and only its canonical base, so the token goes nowhere else.
     let fhirServerRefused = false;
     if (typeof request.fhirServer === 'string') {
-      const auth = res.locals.auth as { iss: string; fhirServers: readonly string[] } | undefined;
+      const auth = res.locals.auth;
       const policy: FhirServerPolicy = deps.authenticator ? { kind: 'listed', bases: auth?.fhirServers ?? [] } : { kind: 'loopback' };
       const base = allowedFhirServer(request.fhirServer, policy);
       if (base === undefined) {

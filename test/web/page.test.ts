@@ -22,6 +22,9 @@ interface CanvasLike {
   height: number;
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
+interface ElementLike {
+  getAttribute(name: string): string | null;
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fromRoot('artifacts', 'screenshots');
@@ -136,7 +139,7 @@ test('a demo patient with response cards gets the M-protein / FLC plot with cate
 
 test('the rule catalogue lists every rule the service runs, and "Try" runs its demo patient', async () => {
   await openPage('#catalogue');
-  const ids = await page.locator('#catalogue-table tr[data-rule-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule-id')));
+  const ids = await page.locator('#catalogue-table tr[data-rule-id]').evaluateAll((rows) => (rows as unknown as ElementLike[]).map((r) => r.getAttribute('data-rule-id')));
   expect(ids).toEqual(allRules.map((r) => r.id));
   const row = page.locator('#catalogue-table tr[data-rule-id="cml-tki-pregnancy"]');
   expect(await row.innerText()).toContain('TKIer er teratogene');

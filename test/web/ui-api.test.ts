@@ -6,6 +6,7 @@ import { startDemoFhirServer, type DemoFhirServer } from '../../src/demo-fhir/se
 import { allRules } from '../../src/clinical/rules/index.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/routes.js';
 import type { CatalogueEntry } from '../../src/web/catalogue.js';
+import type { OrderableConcept } from '../../src/web/concepts.js';
 import type { ResponseSeries } from '../../src/web/series.js';
 import { hookBody, startStack, type TestStack } from '../support/stack.js';
 import { loadScenarios } from '../support/scenarios.js';
@@ -15,6 +16,17 @@ import { loadScenarios } from '../support/scenarios.js';
 // The real clock, as the page runs: the assertions are on values and on dates relative to each
 // other, which hold whether or not the demo FHIR server moves the fixture dates to today.
 const scenarios = loadScenarios();
+/** The bodies of /ui/api/setup and /ui/api/concepts (src/web/routes.ts). */
+interface Setup {
+  auth: 'off' | 'required';
+  demoFhirBase: string | null;
+  services: { id: string; hook: string }[];
+  patients: { id: string; responseCards: boolean }[];
+}
+interface Concepts {
+  drugs: OrderableConcept[];
+  procedures: OrderableConcept[];
+}
 const DAY_MS = 86_400_000;
 
 let fhir: DemoFhirServer;
@@ -76,13 +88,14 @@ describe('data endpoints', () => {
   test('setup lists every demo patient of fixtures/scenarios.json, flags those with response cards, and names the demo FHIR server', async () => {
     const res = await request(runtime.app).get('/ui/api/setup');
     expect(res.status).toBe(200);
-    expect(res.body.auth).toBe('off');
-    expect(res.body.demoFhirBase).toBe(fhir.baseUrl);
-    const patients = res.body.patients as { id: string; responseCards: boolean }[];
+    const setup = res.body as Setup;
+    expect(setup.auth).toBe('off');
+    expect(setup.demoFhirBase).toBe(fhir.baseUrl);
+    const patients = setup.patients;
     expect(patients.map((p) => p.id)).toEqual(Object.keys(scenarios.patients));
     const flag = (id: string) => patients.find((p) => p.id === id)?.responseCards;
     expect([flag('pat-rsp-vgpr'), flag('pat-rsp-progression'), flag('pat-mgus'), flag('pat-cml-pregnant')]).toEqual([true, true, false, false]);
-    expect(res.body.services).toEqual([
+    expect(setup.services).toEqual([
       { id: 'heme-patient-view', hook: 'patient-view' },
       { id: 'heme-order-select', hook: 'order-select' },
       { id: 'heme-order-sign', hook: 'order-sign' },
@@ -92,18 +105,19 @@ describe('data endpoints', () => {
   test('concepts are the drugs and procedures of the service terminology, each with a code an EHR could send', async () => {
     const res = await request(runtime.app).get('/ui/api/concepts');
     expect(res.status).toBe(200);
-    const imatinib = res.body.drugs.find((c: { id: string }) => c.id === 'drug:imatinib');
-    expect(imatinib.codes[0]).toEqual({ system: 'http://www.whocc.no/atc', code: 'L01EA01' });
-    expect(res.body.procedures.map((c: { id: string }) => c.id)).toContain('proc:stem-cell-apheresis');
-    for (const c of [...res.body.drugs, ...res.body.procedures]) expect(c.codes.length).toBeGreaterThan(0);
+    const { drugs, procedures } = res.body as Concepts;
+    const imatinib = drugs.find((c) => c.id === 'drug:imatinib');
+    expect(imatinib?.codes[0]).toEqual({ system: 'http://www.whocc.no/atc', code: 'L01EA01' });
+    expect(procedures.map((c) => c.id)).toContain('proc:stem-cell-apheresis');
+    for (const c of [...drugs, ...procedures]) expect(c.codes.length).toBeGreaterThan(0);
     // A concept with no code (e.g. drug:hormonal-contraceptive: a site adds its codes) is left out.
-    expect(res.body.drugs.map((c: { id: string }) => c.id)).not.toContain('drug:hormonal-contraceptive');
+    expect(drugs.map((c) => c.id)).not.toContain('drug:hormonal-contraceptive');
   });
 
   test('the catalogue has every rule, in the order the service runs them, with its seed quote and a working demo call', async () => {
     const res = await request(runtime.app).get('/ui/api/catalogue');
     expect(res.status).toBe(200);
-    const rules = res.body.rules as CatalogueEntry[];
+    const { rules } = res.body as { rules: CatalogueEntry[] };
     expect(rules.map((r) => r.id)).toEqual(allRules.map((r) => r.id));
     for (const r of rules) {
       expect(r.citation?.quote.length).toBeGreaterThan(0);
@@ -152,7 +166,7 @@ describe('data endpoints', () => {
   });
 
   test('with the demo FHIR server off, the series answers 404 and setup says so', async () => {
-    expect((await request(noDemo.app).get('/ui/api/setup')).body.demoFhirBase).toBeNull();
+    expect(((await request(noDemo.app).get('/ui/api/setup')).body as Setup).demoFhirBase).toBeNull();
     expect((await request(noDemo.app).get('/ui/api/series/pat-rsp-vgpr')).status).toBe(404);
   });
 });
@@ -161,9 +175,9 @@ describe('with authentication on', () => {
   test('the page and catalogue are served, setup says auth is required, and no patient data is given without a JWT', async () => {
     expect((await request(secured.app).get('/')).status).toBe(200);
     expect((await request(secured.app).get('/ui/api/catalogue')).status).toBe(200);
-    const setup = await request(secured.app).get('/ui/api/setup');
-    expect(setup.body.auth).toBe('required');
-    expect(setup.body.demoFhirBase).toBeNull();
+    const setup = (await request(secured.app).get('/ui/api/setup')).body as Setup;
+    expect(setup.auth).toBe('required');
+    expect(setup.demoFhirBase).toBeNull();
     expect((await request(secured.app).get('/ui/api/series/pat-rsp-vgpr')).status).toBe(403);
     // The hook endpoints the page would call still need a JWT.
     expect((await request(secured.app).post('/cds-services/heme-patient-view').send(hookBody('patient-view', 'pat-rsp-vgpr'))).status).toBe(401);

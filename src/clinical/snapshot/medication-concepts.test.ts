@@ -13,14 +13,14 @@ describe('medication concepts: RxNorm products and names', () => {
   it('resolves the sandbox imatinib product 403879 to the ingredient, by code', () => {
     // As the CDS Hooks sandbox sends it (docs/research: reference client).
     const cc = { text: 'imatinib 400 MG Oral Tablet', coding: [{ display: 'imatinib 400 MG Oral Tablet', system: RXNORM, code: '403879' }] };
-    expect(match(cc)).toEqual({ concepts: expect.arrayContaining(['drug:imatinib', 'class:tki-cml']), byName: false });
+    expect(match(cc)).toEqual({ concepts: expect.arrayContaining(['drug:imatinib', 'class:tki-cml']) as unknown, byName: false });
     // The branded drug and a form group resolve too, and the system URI may carry a trailing slash.
     expect(match({ coding: [{ system: `${RXNORM}/`, code: '404589' }] }).concepts).toContain('drug:imatinib');
     expect(match({ coding: [{ system: RXNORM, code: '1160680' }] }).concepts).toContain('drug:imatinib');
   });
 
   it('resolves injectable products from the CIBMTR value sets (bortezomib 402244, daratumumab)', () => {
-    expect(match({ coding: [{ system: RXNORM, code: '402244' }] })).toEqual({ concepts: expect.arrayContaining(['drug:bortezomib', 'class:proteasome-inhibitor']), byName: false });
+    expect(match({ coding: [{ system: RXNORM, code: '402244' }] })).toEqual({ concepts: expect.arrayContaining(['drug:bortezomib', 'class:proteasome-inhibitor']) as unknown, byName: false });
     expect(match({ coding: [{ system: RXNORM, code: '1721951' }] }).concepts).toContain('drug:daratumumab');
   });
 
@@ -28,7 +28,7 @@ describe('medication concepts: RxNorm products and names', () => {
     const cc = { coding: [{ system: RXNORM, code: '999999901', display: 'imatinib 400 MG Oral Tablet' }] };
     // The matcher alone is silent here: imatinib has an RxNorm code, so its name was not read.
     expect(terminology.matchCodeableConcept(cc)).not.toContain('drug:imatinib');
-    expect(match(cc)).toEqual({ concepts: expect.arrayContaining(['drug:imatinib', 'class:tki-cml']), byName: true });
+    expect(match(cc)).toEqual({ concepts: expect.arrayContaining(['drug:imatinib', 'class:tki-cml']) as unknown, byName: true });
   });
 
   it('falls back to names for an unknown code in any system, and for text-only concepts', () => {
@@ -38,7 +38,7 @@ describe('medication concepts: RxNorm products and names', () => {
   });
 
   it('a known code decides: no name fallback, no "by name" flag', () => {
-    expect(match({ coding: [{ system: ATC, code: 'L01EA01' }], text: 'Imatinib' })).toEqual({ concepts: expect.arrayContaining(['drug:imatinib']), byName: false });
+    expect(match({ coding: [{ system: ATC, code: 'L01EA01' }], text: 'Imatinib' })).toEqual({ concepts: expect.arrayContaining(['drug:imatinib']) as unknown, byName: false });
     expect(match({ coding: [{ system: RXNORM, code: '282388' }] })).toMatchObject({ byName: false });
   });
 

@@ -29,7 +29,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   if (snapshot.procedures.some((p) => p.source === 'Procedure' && p.status === 'completed' && p.concepts.some((c) => HMAS.includes(c)))) return [];
   const out: Finding[] = [];
   for (const draft of medicationDrafts(snapshot, [DEXAMETHASONE])) {
-    const at = isValidDate(draft.medication?.date) ? (draft.medication?.date as Date) : ctx.now;
+    const at = isValidDate(draft.medication?.date) ? (draft.medication?.date) : ctx.now;
     const start = courseStart(snapshot, [DEXAMETHASONE], at);
     const startAt = start ? (start.occurredAt ?? start.date) : undefined;
     // Start date unknown -> no card (catalogue).

@@ -119,7 +119,7 @@ function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: Dr
   const spec = COMPONENTS[component];
   const regimen = regimenName(snapshot);
   const base = { ruleId: RULE_ID, subject: draft.ref };
-  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date as Date) : ctx.now;
+  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date) : ctx.now;
   const start = courseStart(snapshot, [spec.concept, LENALIDOMIDE, BORTEZOMIB, ...CD38], at);
   const startAt = start ? ((start.occurredAt ?? start.date) as Date) : undefined;
   const { cycle, day } = startAt ? cycleDay(startAt, at, CYCLE_DAYS) : { cycle: 1, day: 1 };

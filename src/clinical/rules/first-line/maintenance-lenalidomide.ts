@@ -42,7 +42,7 @@ function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: Dr
     const dose = ctx.hook === 'order-sign' ? doseCheck(snapshot, ctx, draft, params, []) : undefined;
     return dose ?? { ...base, outcome: 'not-evaluable', variant: 'default', params, values: [], missing: [HMAS_DATE], indicator: 'info' };
   }
-  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date as Date) : ctx.now;
+  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date) : ctx.now;
   const days = calendarDaysBetween(hmas.date, at);
   const week = Math.floor(days / 7);
   const values: UsedValue[] = [{ concept: HMAS_DATE, value: hmas.display, date: hmas.date, source: sourceOf(hmas.ref) }];

@@ -16,7 +16,7 @@ const bortezomib = (value: number, unit: string, authoredOn: string): Resource =
     authoredOn,
     medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L01XG01' }], text: 'Bortezomib' },
     dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }] }],
-  }) as Resource;
+  });
 
 function cards(hook: Hook, draft: Resource): string[] {
   const snapshot = fixtureSnapshot('pat-tp1-vrd-induction', NOW, [draft], hook === 'order-select' ? { selections: ['MedicationRequest/draft-v'] } : {});

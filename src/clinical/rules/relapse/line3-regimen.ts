@@ -40,7 +40,7 @@ function evaluate(snapshot: PatientSnapshot, ctx: EvaluationContext): Finding[] 
   const carfilzomib = used(CARFILZOMIB);
   const values: UsedValue[] = [
     { concept: 'progression-date', value: isoDate(progression.date), date: progression.date },
-    ...prior.filter((m) => hasConcept(m, [...BELANTAMAB, ...CARFILZOMIB, ...CD38])).slice(0, 6).map((m): UsedValue => ({ concept: 'prior-drug', value: m.display, ...(m.occurredAt ?? m.date ? { date: (m.occurredAt ?? m.date) as Date } : {}) })),
+    ...prior.filter((m) => hasConcept(m, [...BELANTAMAB, ...CARFILZOMIB, ...CD38])).slice(0, 6).map((m): UsedValue => ({ concept: 'prior-drug', value: m.display, ...(m.occurredAt ?? m.date ? { date: m.occurredAt ?? m.date } : {}) })),
   ];
   // Both CD38 antibody and belantamab used: the seed's own row, whatever the order (it covers BVd after a CD38 first line).
   const variant = belantamab && cd38 ? 'pcd' : belantamab ? 'after-bvd' : carfilzomib && cd38 ? 'after-isa-kd' : undefined;

@@ -30,7 +30,7 @@ function evaluate(snapshot: PatientSnapshot, _ctx: EvaluationContext): Finding[]
   const prior = antiMyelomaExposures(snapshot);
   const had = (drugs: readonly string[]): boolean => prior.some((m) => hasConcept(m, drugs));
   const classes = { imid: had(TRIPLE_CLASS.imid), pi: had(TRIPLE_CLASS.pi), cd38: had(TRIPLE_CLASS.cd38) };
-  const values: UsedValue[] = prior.slice(0, 8).map((m): UsedValue => ({ concept: 'prior-drug', value: m.display, ...(m.occurredAt ?? m.date ? { date: (m.occurredAt ?? m.date) as Date } : {}) }));
+  const values: UsedValue[] = prior.slice(0, 8).map((m): UsedValue => ({ concept: 'prior-drug', value: m.display, ...(m.occurredAt ?? m.date ? { date: m.occurredAt ?? m.date } : {}) }));
   const met = Object.entries(classes).filter(([, v]) => v).map(([k]) => `exposed-${k}`);
   const notMet = Object.entries(classes).filter(([, v]) => !v).map(([k]) => `exposed-${k}`);
 

@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
 const LAST_DOSE = 'last-dose';
 
 function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: DraftOrder): Finding | undefined {
-  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date as Date) : ctx.now;
+  const at = isValidDate(draft.medication?.date) ? (draft.medication?.date) : ctx.now;
   const last = administrationsOf(snapshot, [BELANTAMAB])
     .map((a) => ({ a, when: a.occurredAt ?? a.date }))
     .filter((x): x is { a: typeof x.a; when: Date } => isValidDate(x.when) && x.when.getTime() <= at.getTime())
