@@ -90,7 +90,9 @@ async function showCards(event) {
   const cards = answer.cards ?? [];
   setStatus(`${cards.length} card(s) from ${service.id} in ${Math.round(performance.now() - started)} ms`);
   $('cards').replaceChildren(...(cards.length ? cards.map(renderCard) : [el('p', { class: 'muted' }, 'No cards: the service has nothing to say on this call.')]));
-  const responseCard = cards.some((c) => state.responseRules.has((c.source?.topic?.code ?? '').replace(/\.not-evaluable$/, '')));
+  // A merged card (the overview) names every rule it stands for in its urn:heme-cds:rules extension.
+  const codesOf = (c) => [c.source?.topic?.code ?? '', ...(c.extension?.['urn:heme-cds:rules'] ?? [])];
+  const responseCard = cards.some((c) => codesOf(c).some((code) => state.responseRules.has(String(code).replace(/\.not-evaluable$/, ''))));
   if (demo && responseCard) await showPlot(patientId);
 }
 

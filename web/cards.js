@@ -74,7 +74,8 @@ export function describeAction(action) {
 
 export function renderCard(card) {
   const topic = card.source?.topic;
-  const node = el('article', { class: `card card--${card.indicator}`, 'data-topic': topic?.code, 'data-indicator': card.indicator },
+  const merged = card.extension?.['urn:heme-cds:rules'];
+  const node = el('article', { class: `card card--${card.indicator}`, 'data-topic': topic?.code, 'data-indicator': card.indicator, 'data-rules': Array.isArray(merged) ? merged.join(' ') : topic?.code },
     el('div', { class: 'card-head' },
       el('span', { class: `indicator indicator--${card.indicator}` }, card.indicator),
       el('p', { class: 'summary' }, card.summary)),

@@ -116,7 +116,8 @@ test('a demo patient with response cards gets the M-protein / FLC plot with cate
   await page.selectOption('#demo-patient', 'pat-rsp-vgpr');
   await page.selectOption('#scenario', '0');
   await page.click('#show-cards');
-  await page.locator('article.card[data-topic="response-category"]').waitFor();
+  // The response category may be shown inside the merged overview card (data-rules lists its rules).
+  await page.locator('article.card[data-rules~="response-category"]').waitFor();
   await page.locator('#plot-section:not([hidden]) canvas').first().waitFor();
 
   expect(Number(await page.getAttribute('#plot', 'data-points'))).toBeGreaterThanOrEqual(6);
