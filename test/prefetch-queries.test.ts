@@ -71,8 +71,9 @@ describe('query URL length', () => {
 });
 
 describe('paging over a real socket', () => {
-  type TopicCard = { source: { topic: { code: string } } };
-  const topics = (cards: TopicCard[]) => cards.map((c) => c.source.topic.code).sort();
+  type TopicCard = { source: { topic: { code: string } }; extension?: { 'urn:heme-cds:rules'?: string[] } };
+  // A rule's code is its card's topic, or listed on a merged card (contract item 9).
+  const topics = (cards: TopicCard[]) => cards.flatMap((c) => c.extension?.['urn:heme-cds:rules'] ?? [c.source.topic.code]).sort();
   const cardsOf = (res: { body: unknown }): TopicCard[] => (res.body as { cards: TopicCard[] }).cards;
 
   test('a server paging at 2 gives the same cards as one page: every next link is followed', async () => {
