@@ -1,6 +1,9 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { demoFhirHost, isLoopbackOrigin } from './loopback.js';
 
+// A non-loopback HOST needs PSEUDONYM_SECRET (issue 13 item 5).
+const SECRET = { PSEUDONYM_SECRET: 'p'.repeat(64) };
+
 describe('when the demo FHIR server runs (DEMO_FHIR)', () => {
   it('is on by default for a loopback service', () => {
     expect(loadConfig({}).demoFhir).toBe(true);
@@ -8,12 +11,12 @@ describe('when the demo FHIR server runs (DEMO_FHIR)', () => {
   });
 
   it('is off by default for a service on a non-loopback HOST', () => {
-    expect(loadConfig({ HOST: '0.0.0.0', CDS_AUTH: 'off' }).demoFhir).toBe(false);
-    expect(loadConfig({ HOST: '192.0.2.1' }).demoFhir).toBe(false);
+    expect(loadConfig({ HOST: '0.0.0.0', CDS_AUTH: 'off', ...SECRET }).demoFhir).toBe(false);
+    expect(loadConfig({ HOST: '192.0.2.1', ...SECRET }).demoFhir).toBe(false);
   });
 
   it('is on with a non-loopback HOST only when asked for, and then binds loopback', () => {
-    expect(loadConfig({ HOST: '0.0.0.0', DEMO_FHIR: 'on' }).demoFhir).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0', DEMO_FHIR: 'on', ...SECRET }).demoFhir).toBe(true);
     expect(demoFhirHost('0.0.0.0')).toBe('127.0.0.1');
     expect(demoFhirHost('::')).toBe('127.0.0.1');
     expect(demoFhirHost('192.0.2.1')).toBe('127.0.0.1');
