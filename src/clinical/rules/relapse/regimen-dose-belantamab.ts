@@ -1,3 +1,4 @@
+import { calendarDaysBetween } from '../../day.js';
 import type { DraftOrder, EvaluationContext, Finding, PatientSnapshot, Rule, UsedValue } from '../../types.js';
 import { inMyelomaScope } from '../support/conditions.js';
 import { administrationsOf, hasConcept, usedMedication } from '../support/medications.js';
@@ -25,7 +26,6 @@ export const MIN_INTERVAL_DAYS = 56;
 /** (proposal) A belantamab dose within the last 180 days means the course is running (cycle 2 or later). */
 export const COURSE_WINDOW_DAYS = 180;
 
-const DAY_MS = 86_400_000;
 const LAST_DOSE = 'last-dose';
 
 function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: DraftOrder): Finding | undefined {
@@ -34,7 +34,8 @@ function findingFor(snapshot: PatientSnapshot, ctx: EvaluationContext, draft: Dr
     .map((a) => ({ a, when: a.occurredAt ?? a.date }))
     .filter((x): x is { a: typeof x.a; when: Date } => isValidDate(x.when) && x.when.getTime() <= at.getTime())
     .sort((x, y) => y.when.getTime() - x.when.getTime())[0];
-  const since = last ? Math.floor((at.getTime() - last.when.getTime()) / DAY_MS) : undefined;
+  // Calendar days in the clinical time zone («56 dagers sykluser»), not elapsed hours: the same on any time of day.
+  const since = last ? calendarDaysBetween(last.when, at) : undefined;
   const running = since !== undefined && since <= COURSE_WINDOW_DAYS;
   const values: UsedValue[] = last ? [usedMedication(last.a, LAST_DOSE)] : [];
   const params: Record<string, string | number> = { drug: draft.display, ...(since !== undefined ? { since } : {}) };
